@@ -1,0 +1,3 @@
+from robinet.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""What every command shares: the --db and --json options, JSON output, errors -> exit codes.
+
+Commands stay thin: parse options, call one library function, hand the result to `emit`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from robinet.errors import RobinetError
+from robinet.store import Store, open_store
+
+# Progress, logs and warnings go to stderr so that --json output on stdout stays clean.
+err_console = Console(stderr=True)
+out_console = Console()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB store to use (default: $ROBINET_DB, else robinet.duckdb in the user data "
+        "directory; created from the bundled snapshot when missing).",
+        envvar="ROBINET_DB",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")
+]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, enums, dates, paths, sets and tuples -> plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(to_jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    return value
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(dump_json(value) + "\n")
+
+
+def store_from(db: Path | None) -> Store:
+    """Open the store named by --db (or the default), seeding it when it is new."""
+    if db is None:
+        return open_store()
+    return open_store(db)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn robinet's exceptions into a message on stderr and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RobinetError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            if exc.hint:
+                err_console.print(f"  [dim]hint:[/] {exc.hint}", highlight=False)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
