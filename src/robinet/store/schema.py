@@ -64,9 +64,22 @@ TABLES: dict[str, str] = {
             retrieved_at TIMESTAMP
         )
     """,
+    "org_regions": """
+        CREATE TABLE IF NOT EXISTS org_regions (
+            hf_org VARCHAR NOT NULL,       -- Hugging Face namespace
+            organization VARCHAR NOT NULL, -- organization id it belongs to
+            region VARCHAR,                -- US, CN, EU, other; NULL where the source says unknown
+            notes VARCHAR,
+            source VARCHAR NOT NULL,
+            file VARCHAR,
+            row INTEGER,
+            retrieved_at TIMESTAMP
+        )
+    """,
     "release_facts": """
         CREATE TABLE IF NOT EXISTS release_facts (
-            release_id VARCHAR NOT NULL,   -- key of the merged release this row belongs to
+            release_id VARCHAR,            -- the merged release this row belongs to (set by merge)
+            name_key VARCHAR NOT NULL,     -- slug of the name: rows sharing it may merge
             name VARCHAR NOT NULL,
             organization VARCHAR,          -- organization id
             organizations VARCHAR[],       -- every organization id named by the row
@@ -167,6 +180,7 @@ TABLES: dict[str, str] = {
             license_link VARCHAR,
             gated VARCHAR,
             tags VARCHAR[],
+            license_id VARCHAR,            -- knowledge-base id resolved from the tag (lineage/)
             source VARCHAR NOT NULL,
             file VARCHAR,
             row INTEGER,
@@ -195,6 +209,68 @@ TABLES: dict[str, str] = {
             file VARCHAR,
             row INTEGER,
             retrieved_at TIMESTAMP
+        )
+    """,
+    # -- lineage (src/robinet/lineage): derived from models + edges, rebuilt after each import --
+    "lineage_closure": """
+        CREATE TABLE IF NOT EXISTS lineage_closure (
+            model VARCHAR NOT NULL,        -- descendant
+            ancestor VARCHAR NOT NULL,
+            depth INTEGER NOT NULL,        -- 1 = direct parent
+            relation VARCHAR NOT NULL,     -- relation of the hop into `ancestor`'s child
+            first_relation VARCHAR NOT NULL, -- how `model` itself was made on this path
+            all_quantized BOOLEAN NOT NULL,  -- every hop on the path is a quantization
+            source VARCHAR NOT NULL,       -- signal of the hop into `ancestor`
+            confidence DOUBLE NOT NULL,    -- product of the path's edge confidences
+            inferred BOOLEAN NOT NULL      -- some hop on the path is inferred
+        )
+    """,
+    "lineage_anomalies": """
+        CREATE TABLE IF NOT EXISTS lineage_anomalies (
+            kind VARCHAR NOT NULL,         -- 'cycle', 'self_reference', 'dangling_parent'
+            model VARCHAR NOT NULL,
+            parent VARCHAR,
+            detail VARCHAR,
+            source VARCHAR,
+            file VARCHAR,
+            row INTEGER
+        )
+    """,
+    "lineage_obligations": """
+        CREATE TABLE IF NOT EXISTS lineage_obligations (
+            model VARCHAR NOT NULL,
+            origin VARCHAR NOT NULL,       -- the model itself or the ancestor that imposes it
+            depth INTEGER NOT NULL,        -- 0 = the model's own license
+            license_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,         -- term kind (derivatives, naming, attribution, ...)
+            clause VARCHAR,
+            summary VARCHAR,
+            confidence DOUBLE NOT NULL
+        )
+    """,
+    "lineage_conflicts": """
+        CREATE TABLE IF NOT EXISTS lineage_conflicts (
+            model VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,         -- more_permissive, noncommercial_ancestor,
+                                           -- missing_naming, missing_license
+            ancestor VARCHAR,
+            ancestor_license VARCHAR,
+            license VARCHAR,               -- the model's own license id (or raw tag)
+            clause VARCHAR,
+            detail VARCHAR NOT NULL,
+            depth INTEGER,
+            confidence DOUBLE NOT NULL
+        )
+    """,
+    "hub_sync_state": """
+        CREATE TABLE IF NOT EXISTS hub_sync_state (
+            key VARCHAR PRIMARY KEY,       -- the query: 'all', 'author:x', 'search:y', 'family:z'
+            cursor VARCHAR,                -- next page URL of an unfinished run (resume point)
+            run_started VARCHAR,           -- lastModified of the newest model when the run began
+            watermark VARCHAR,             -- lastModified reached by the last finished run
+            pages INTEGER,
+            models INTEGER,
+            updated_at TIMESTAMP
         )
     """,
 }

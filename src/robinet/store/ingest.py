@@ -1,0 +1,113 @@
+"""Writing a source's batch into the store: all or nothing, with provenance and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from robinet.errors import StoreError
+from robinet.sources.base import Batch
+from robinet.store.db import Store
+from robinet.store.schema import TABLES
+from robinet.store.snapshot import record_snapshot
+
+# Fact tables a source may write; each has a `source` column naming the source of every row.
+FACT_TABLES = (
+    "release_facts",
+    "capability_scores",
+    "arena_entries",
+    "org_regions",
+    "models",
+    "edges",
+    "license_refs",
+)
+_DATE_COLUMNS = {"release_facts": "date", "capability_scores": "date", "arena_entries": "snapshot_date"}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    rows_read: int
+    rows_imported: dict[str, int]
+    rows_rejected: int
+    warnings: int
+
+
+def insert_rows(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert dicts into `table` by column name (columns not given stay NULL)."""
+    if table not in TABLES:
+        raise StoreError(f"unknown table {table!r}")
+    if not rows:
+        return
+    arrow_rows = pa.Table.from_pylist(rows)  # noqa: F841  (read by DuckDB's replacement scan)
+    store.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow_rows")
+
+
+def ingest(store: Store, batch: Batch, *, merge: bool = True) -> IngestResult:
+    """Replace everything `batch.info.name` contributed with `batch`, in one transaction.
+
+    Derived tables (releases, organizations) are rebuilt in the same transaction, so a failure
+    anywhere leaves the store exactly as it was.
+    """
+    info = batch.info
+    unknown = set(batch.rows) - set(FACT_TABLES)
+    if unknown:
+        raise StoreError(f"source {info.name} emitted rows for unknown tables {sorted(unknown)}")
+    with store.transaction():
+        for table in FACT_TABLES:
+            store.con.execute(f"DELETE FROM {table} WHERE source = ?", [info.name])
+        store.con.execute("DELETE FROM import_warnings WHERE source = ?", [info.name])
+        for table, rows in batch.rows.items():
+            insert_rows(store, table, rows)
+        insert_rows(
+            store,
+            "import_warnings",
+            [
+                {"source": info.name, "file": w.file, "row": w.row, "field": w.field,
+                 "message": w.message}
+                for w in batch.warnings
+            ],
+        )
+        dates = [
+            row[_DATE_COLUMNS[table]]
+            for table, rows in batch.rows.items()
+            if table in _DATE_COLUMNS
+            for row in rows
+            if row.get(_DATE_COLUMNS[table]) is not None
+        ]
+        imported = {table: len(rows) for table, rows in batch.rows.items()}
+        store.con.execute("DELETE FROM sources WHERE name = ?", [info.name])
+        store.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                info.name,
+                info.title,
+                info.origin,
+                info.version,
+                info.license,
+                info.attribution,
+                list(info.files),
+                info.retrieved_at,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                batch.rows_read,
+                sum(imported.values()),
+                batch.rows_rejected,
+                min(dates) if dates else None,
+                max(dates) if dates else None,
+            ],
+        )
+        record_snapshot(store, kind="import", source=info.name, counts=imported)
+        if merge:
+            from robinet.store.merge import rebuild_derived
+
+            rebuild_derived(store)
+    return IngestResult(
+        source=info.name,
+        rows_read=batch.rows_read,
+        rows_imported=imported,
+        rows_rejected=batch.rows_rejected,
+        warnings=len(batch.warnings),
+    )
