@@ -1,9 +1,226 @@
-"""Commands of this area (filled in by its issue)."""
+"""Landscape commands: report, releases, orgs, sources, snapshot."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from robinet.cli.common import (
+    DbOption,
+    JsonOption,
+    err_console,
+    handle_errors,
+    out_console,
+    print_json,
+    store_from,
+)
+from robinet.errors import UsageError
+from robinet.report.build import build_report, write_report
+from robinet.store import queries
+
+snapshot_app = typer.Typer(
+    help="Build or restore the snapshot bundled with the package.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    app.command("report")(report)
+    app.command("releases")(releases)
+    app.command("orgs")(orgs)
+    app.command("sources")(sources)
+    app.add_typer(snapshot_app, name="snapshot")
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01"[:10])
+    except ValueError:
+        raise UsageError(f"{option} takes a date as YYYY-MM-DD (or YYYY-MM), not {text!r}") from None
+
+
+@handle_errors
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the HTML report.")
+    ] = Path("robinet-report.html"),
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Write the HTML report (self-contained, works offline) and print a short summary.
+
+    With --json, print the data behind every section instead of writing HTML.
+    """
+    with store_from(db) as store:
+        result = build_report(store)
+        if json_:
+            print_json(result.to_json())
+            return
+        path = write_report(result, out)
+    for section in result.sections:
+        out_console.print(f"[bold]{section.title}[/]")
+        for line in section.summary[:6]:
+            out_console.print(f"  {line}", highlight=False)
+    out_console.print(f"\nReport written to [bold]{path}[/]")
+
+
+@handle_errors
+def releases(
+    org: Annotated[str | None, typer.Option(help="Organization id, name or Hub namespace.")] = None,
+    region: Annotated[str | None, typer.Option(help="US, CN, EU or other.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. CN.")] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            help="open-unrestricted, open-restricted, open-noncommercial, api, hosted, unreleased."
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only releases on or after YYYY-MM-DD.")] = None,
+    notable: Annotated[bool, typer.Option("--notable", help="Only notable releases.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 50,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List releases, merged across sources, oldest first."""
+    with store_from(db) as store:
+        rows = queries.list_releases(
+            store,
+            org=org,
+            region=region,
+            country=country,
+            tier=tier,
+            since=_date(since, "--since"),
+            notable=True if notable else None,
+        )
+    if json_:
+        print_json(rows)
+        return
+    table = Table("date", "name", "organization", "countries", "tier", "hf_id", "sources")
+    shown = rows if limit == 0 else rows[-limit:]
+    for r in shown:
+        table.add_row(
+            str(r["date"] or "–"),
+            r["name"],
+            r["organization_name"] or r["organization"] or "–",
+            ",".join(r["countries"] or []),
+            r["tier"] or "–",
+            r["hf_id"] or "–",
+            ",".join(r["sources"]),
+        )
+    out_console.print(table)
+    if len(shown) < len(rows):
+        err_console.print(f"{len(rows)} releases; the latest {len(shown)} shown (--limit 0: all)")
+
+
+@handle_errors
+def orgs(
+    limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 40,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List organizations with country, region, Hub namespaces and release counts."""
+    with store_from(db) as store:
+        rows = queries.list_organizations(store)
+    if json_:
+        print_json(rows)
+        return
+    table = Table("id", "name", "country", "region", "releases", "open", "last", "hub orgs")
+    for r in rows if limit == 0 else rows[:limit]:
+        table.add_row(
+            r["id"],
+            r["name"],
+            r["country"] or "–",
+            r["region"] or "–",
+            str(r["releases"]),
+            str(r["open_weight_releases"]),
+            str(r["last_release"] or "–"),
+            ", ".join(r["hf_orgs"] or []),
+        )
+    out_console.print(table)
+
+
+@handle_errors
+def sources(
+    warnings: Annotated[
+        bool, typer.Option("--warnings", help="Also list every row kept out, with its location.")
+    ] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List the data sources: rows imported and kept out, dates covered, license, origin."""
+    with store_from(db) as store:
+        rows = queries.list_sources(store)
+        kept_out = queries.import_warnings(store) if warnings else []
+    if json_:
+        print_json({"sources": rows, "warnings": kept_out} if warnings else rows)
+        return
+    table = Table("name", "rows", "kept out", "from", "to", "license", "origin")
+    for r in rows:
+        table.add_row(
+            r["name"],
+            str(r["rows_imported"]),
+            str(r["rows_rejected"]),
+            str(r["date_min"] or "–"),
+            str(r["date_max"] or "–"),
+            r["license"],
+            r["origin"],
+        )
+    out_console.print(table)
+    for w in kept_out:
+        where = f"{w['file']}:{w['row']}" if w["row"] is not None else w["file"]
+        out_console.print(f"  {w['source']} {where}: {w['message']}", highlight=False)
+
+
+@snapshot_app.command("build")
+@handle_errors
+def snapshot_build(
+    sources_dir: Annotated[
+        Path, typer.Option("--sources", help="Folder holding the copies of the sources.")
+    ] = Path("data/sources"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the Parquet snapshot to (default: the package's)."),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Rebuild the bundled snapshot from the repo's copies of every source."""
+    from robinet.sources.build import build_all
+    from robinet.store import Store
+    from robinet.store.snapshot import bundled_dir, export_snapshot
+
+    if not sources_dir.is_dir():
+        raise UsageError(
+            f"no sources folder at {sources_dir}",
+            hint="run from a clone of the robinet repository, or pass --sources DIR",
+        )
+    store = Store.memory()
+    results = build_all(store, sources_dir, progress=lambda n: err_console.print(f"importing {n}"))
+    counts = export_snapshot(store, out or bundled_dir())
+    if json_:
+        print_json({"imports": results, "tables": counts})
+        return
+    for r in results:
+        out_console.print(
+            f"{r.source}: {r.rows_read} read, {sum(r.rows_imported.values())} imported, "
+            f"{r.rows_rejected} kept out"
+        )
+    out_console.print(f"snapshot written to {out or bundled_dir()}: {counts}")
+
+
+@snapshot_app.command("restore")
+@handle_errors
+def snapshot_restore(json_: JsonOption = False, db: DbOption = None) -> None:
+    """Replace the store's data with the bundled snapshot (in one transaction)."""
+    from robinet.store.snapshot import load_bundled
+
+    with store_from(db) as store:
+        counts = load_bundled(store)
+    if json_:
+        print_json(counts)
+        return
+    out_console.print(f"store restored from the bundled snapshot: {counts}")

@@ -1,0 +1,301 @@
+"""The landscape sections of the report: releases by region and tier, open share, lab
+timelines, the three regimes, and the sources. Each is a pure function of the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from robinet.report.section import Section
+from robinet.store import Store
+from robinet.store.queries import list_sources
+
+SINCE = dt.date(2018, 1, 1)  # charts start here; older releases stay in the tables' sources
+REGIONS = ["US", "CN", "EU", "other"]
+GROUPS = ["open-weight", "api/hosted", "unreleased"]
+GROUP_COLORS = {"open-weight": "#2a9d8f", "api/hosted": "#e9c46a", "unreleased": "#8d99ae"}
+TIER_COLORS = {
+    "open-unrestricted": "#1b7f5b",
+    "open-restricted": "#5fb49c",
+    "open-noncommercial": "#a8dcc8",
+    "api": "#e9c46a",
+    "hosted": "#f4a261",
+    "unreleased": "#8d99ae",
+}
+# The labs at the heart of the story, in the order the timeline shows them.
+STORY_LABS = [
+    "deepseek", "alibaba", "tencent", "baidu", "moonshot", "zhipu", "ant-group",
+    "meta", "openai", "google", "mistral",
+]  # fmt: skip
+REGIMES = ["deepseek", "meta", "openai"]
+
+_HALF = "year(date) || '-H' || CASE WHEN month(date) <= 6 THEN 1 ELSE 2 END"
+_GROUP = """CASE WHEN tier LIKE 'open-%' THEN 'open-weight'
+                 WHEN tier IN ('api', 'hosted') THEN 'api/hosted' ELSE 'unreleased' END"""
+
+
+def half_year(date: dt.date) -> str:
+    return f"{date.year}-H{1 if date.month <= 6 else 2}"
+
+
+def releases_by_region_and_tier(store: Store) -> Section:
+    rows = store.query(
+        f"""
+        SELECT {_HALF} AS half_year, coalesce(region, 'unknown') AS region, {_GROUP} AS access,
+               count(*) AS releases
+        FROM releases
+        WHERE date >= ? AND tier IS NOT NULL
+        GROUP BY ALL ORDER BY half_year, region, access
+        """,
+        [SINCE],
+    )
+    excluded = store.scalar(
+        "SELECT count(*) FROM releases WHERE date IS NULL OR tier IS NULL"
+    )
+    regions = [r for r in REGIONS if any(row["region"] == r for row in rows)]
+    fig = make_subplots(rows=1, cols=len(regions), shared_yaxes=True, subplot_titles=regions)
+    halves = sorted({row["half_year"] for row in rows})
+    for col, region in enumerate(regions, start=1):
+        for group in GROUPS:
+            counts = {
+                row["half_year"]: row["releases"]
+                for row in rows
+                if row["region"] == region and row["access"] == group
+            }
+            fig.add_trace(
+                go.Bar(
+                    x=halves,
+                    y=[counts.get(h, 0) for h in halves],
+                    name=group,
+                    marker_color=GROUP_COLORS[group],
+                    legendgroup=group,
+                    showlegend=col == 1,
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_layout(barmode="stack", height=420, margin={"t": 40})
+    totals = {g: sum(r["releases"] for r in rows if r["access"] == g) for g in GROUPS}
+    return Section(
+        key="releases_by_region_and_tier",
+        title="Releases per half-year, by region and access tier",
+        description=(
+            f"Dated releases since {SINCE.isoformat()} with a known access tier, counted per "
+            "half-year and grouped as open-weight (open-unrestricted, open-restricted, "
+            "open-noncommercial), api/hosted, or unreleased. Region is the releasing "
+            "organization's (EU means Europe). Sources: Epoch AI model tables and "
+            f"Capabilities Index. {excluded} releases without a date or tier are left out "
+            "(mostly Hub models listed by Interconnects, whose terms and dates the sources "
+            "do not give)."
+        ),
+        rows=rows,
+        columns=["half_year", "region", "access", "releases"],
+        figure=fig,
+        summary=[f"{g}: {n} releases since {SINCE.year}" for g, n in totals.items()],
+    )
+
+
+def open_share_of_notable(store: Store) -> Section:
+    rows = store.query(
+        f"""
+        SELECT {_HALF} AS half_year, coalesce(region, 'unknown') AS region,
+               count(*) AS notable_releases,
+               count(*) FILTER (WHERE tier LIKE 'open-%') AS open_weight,
+               round(count(*) FILTER (WHERE tier LIKE 'open-%') / count(*), 4) AS open_share
+        FROM releases
+        WHERE notable AND date >= ? AND tier IS NOT NULL
+        GROUP BY ALL ORDER BY half_year, region
+        """,
+        [SINCE],
+    )
+    fig = go.Figure()
+    for region in REGIONS:
+        series = [r for r in rows if r["region"] == region]
+        if series:
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["half_year"] for r in series],
+                    y=[r["open_share"] for r in series],
+                    customdata=[[r["open_weight"], r["notable_releases"]] for r in series],
+                    hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})",
+                    mode="lines+markers",
+                    name=region,
+                )
+            )
+    fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1.05]}, height=380)
+    last = {r["region"]: r for r in rows}
+    return Section(
+        key="open_share_of_notable",
+        title="Share of notable releases with open weights, by region",
+        description=(
+            "Notable releases (Epoch AI's notable-models table, or a row with notability "
+            "criteria) with a known access tier, per half-year and region: the share released "
+            "with open weights. Epoch's notable table stops in March 2025, so the last "
+            "half-years rest on few releases; hover for the counts."
+        ),
+        rows=rows,
+        columns=["half_year", "region", "notable_releases", "open_weight", "open_share"],
+        figure=fig,
+        summary=[
+            f"{region} {row['half_year']}: {row['open_weight']}/{row['notable_releases']} open"
+            for region, row in sorted(last.items())
+        ],
+    )
+
+
+def lab_timelines(store: Store) -> Section:
+    rows = store.query(
+        """
+        SELECT r.organization, o.name AS organization_name, r.name AS release, r.date, r.tier,
+               r.hf_id
+        FROM releases r JOIN organizations o ON o.id = r.organization
+        WHERE r.organization IN (SELECT unnest(?)) AND r.date >= ? AND r.tier IS NOT NULL
+        ORDER BY r.organization, r.date, r.name
+        """,
+        [STORY_LABS, SINCE],
+    )
+    names = {r["organization"]: r["organization_name"] for r in rows}
+    order = [names[lab] for lab in reversed(STORY_LABS) if lab in names]
+    fig = go.Figure()
+    for tier, color in TIER_COLORS.items():
+        pts = [r for r in rows if r["tier"] == tier]
+        if pts:
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["date"] for r in pts],
+                    y=[r["organization_name"] for r in pts],
+                    text=[r["release"] for r in pts],
+                    hovertemplate="%{text}<br>%{x|%Y-%m-%d}",
+                    mode="markers",
+                    marker={"color": color, "size": 9, "line": {"width": 0.5, "color": "#333"}},
+                    name=tier,
+                )
+            )
+    fig.update_layout(
+        height=90 + 40 * len(order),
+        yaxis={"categoryorder": "array", "categoryarray": order},
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(r["organization_name"], {}).setdefault(r["tier"], 0)
+        counts[r["organization_name"]][r["tier"]] += 1
+    return Section(
+        key="lab_timelines",
+        title="Release timelines of the labs at the heart of the story",
+        description=(
+            "Every dated release with a known access tier since "
+            f"{SINCE.isoformat()} of DeepSeek, Alibaba (Qwen), Tencent (Hunyuan), Baidu "
+            "(ERNIE), Moonshot (Kimi), Zhipu (GLM), Ant Group (Ling), Meta (Llama), OpenAI, "
+            "Google (Gemma/Gemini) and Mistral AI, coloured by tier. Sources: Epoch AI."
+        ),
+        rows=rows,
+        columns=["organization_name", "release", "date", "tier", "hf_id"],
+        figure=fig,
+        summary=[
+            f"{lab}: " + ", ".join(f"{n} {t}" for t, n in sorted(c.items()))
+            for lab, c in counts.items()
+        ],
+    )
+
+
+def three_regimes(store: Store) -> Section:
+    rows = store.query(
+        f"""
+        SELECT organization, {_HALF} AS half_year, tier, count(*) AS releases,
+               string_agg(name, '; ' ORDER BY date, name) AS names
+        FROM releases
+        WHERE organization IN (SELECT unnest(?)) AND date >= ? AND tier IS NOT NULL
+        GROUP BY ALL ORDER BY organization, half_year, tier
+        """,
+        [REGIMES, dt.date(2020, 1, 1)],
+    )
+    titles = {"deepseek": "DeepSeek", "meta": "Meta (Llama)", "openai": "OpenAI"}
+    fig = make_subplots(
+        rows=1, cols=3, shared_yaxes=True, subplot_titles=[titles[o] for o in REGIMES]
+    )
+    halves = sorted({r["half_year"] for r in rows})
+    for col, org in enumerate(REGIMES, start=1):
+        for tier, color in TIER_COLORS.items():
+            counts = {
+                r["half_year"]: r["releases"]
+                for r in rows
+                if r["organization"] == org and r["tier"] == tier
+            }
+            if counts:
+                fig.add_trace(
+                    go.Bar(
+                        x=halves,
+                        y=[counts.get(h, 0) for h in halves],
+                        name=tier,
+                        marker_color=color,
+                        legendgroup=tier,
+                        showlegend=not any(t.name == tier for t in fig.data),
+                    ),
+                    row=1,
+                    col=col,
+                )
+    fig.update_layout(barmode="stack", height=400)
+    summary = []
+    for org in REGIMES:
+        by_tier: dict[str, int] = {}
+        for r in rows:
+            if r["organization"] == org:
+                by_tier[r["tier"]] = by_tier.get(r["tier"], 0) + r["releases"]
+        summary.append(f"{titles[org]}: " + ", ".join(f"{n} {t}" for t, n in sorted(by_tier.items())))
+    return Section(
+        key="three_regimes",
+        title="Three regimes: DeepSeek, Meta, OpenAI",
+        description=(
+            "Releases per half-year since 2020 by access tier for the three regimes of the "
+            "open-weight landscape: DeepSeek (open weights under permissive terms), Meta (open "
+            "weights under a restrictive community license), OpenAI (a closed frontier, then "
+            "open weights in 2025). Source: Epoch AI."
+        ),
+        rows=rows,
+        columns=["organization", "half_year", "tier", "releases", "names"],
+        figure=fig,
+        summary=summary,
+    )
+
+
+def data_sources(store: Store) -> Section:
+    rows: list[dict[str, Any]] = [
+        {
+            "name": s["name"],
+            "title": s["title"],
+            "origin": s["origin"],
+            "license": s["license"],
+            "date_min": s["date_min"],
+            "date_max": s["date_max"],
+            "rows_read": s["rows_read"],
+            "rows_imported": s["rows_imported"],
+            "rows_rejected": s["rows_rejected"],
+        }
+        for s in list_sources(store)
+    ]
+    return Section(
+        key="sources",
+        title="Data sources",
+        description=(
+            "Every source in the store, with its license, the dates it covers, and the rows "
+            "read, imported and kept out (see `robinet sources --warnings`)."
+        ),
+        rows=rows,
+        columns=[
+            "name", "title", "license", "date_min", "date_max", "rows_read", "rows_imported",
+            "rows_rejected", "origin",
+        ],  # fmt: skip
+        summary=[f"{r['name']}: {r['rows_imported']} rows ({r['license']})" for r in rows],
+    )
+
+
+SECTIONS = [
+    releases_by_region_and_tier,
+    open_share_of_notable,
+    lab_timelines,
+    three_regimes,
+]
+CLOSING_SECTIONS = [data_sources]

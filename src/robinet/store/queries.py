@@ -1,0 +1,143 @@
+"""Read-side library functions over the store: releases, organizations, sources.
+
+The CLI, the report and the web views call these and only format what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from robinet.errors import NotFoundError, UsageError
+from robinet.model import Region, Tier
+from robinet.sources.normalize import org_directory, slug
+from robinet.store.db import Store
+
+
+def resolve_organization(store: Store, text: str) -> str:
+    """An organization id from an id, a name, a source spelling or a Hub namespace."""
+    key = text.strip().lower()
+    candidates = [org_directory().resolve(text), org_directory().resolve_hf(text), slug(text)]
+    for candidate in candidates:
+        if store.scalar("SELECT 1 FROM organizations WHERE id = ?", [candidate]):
+            return candidate
+    row = store.scalar(
+        """
+        SELECT id FROM organizations
+        WHERE lower(name) = ? OR list_contains(list_transform(aliases, lambda a: lower(a)), ?)
+           OR list_contains(list_transform(hf_orgs, lambda a: lower(a)), ?)
+        ORDER BY id LIMIT 1
+        """,
+        [key, key, key],
+    )
+    if row:
+        return str(row)
+    close = [
+        r["id"]
+        for r in store.query(
+            "SELECT id FROM organizations WHERE id LIKE ? OR lower(name) LIKE ? ORDER BY id LIMIT 5",
+            [f"%{slug(text)}%", f"%{key}%"],
+        )
+    ]
+    raise NotFoundError(
+        f"no organization matches {text!r}",
+        hint=f"did you mean: {', '.join(close)}" if close else "list them with `robinet orgs`",
+    )
+
+
+def list_releases(
+    store: Store,
+    *,
+    org: str | None = None,
+    region: str | None = None,
+    country: str | None = None,
+    tier: str | None = None,
+    since: dt.date | None = None,
+    notable: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Releases matching every filter given, oldest first (undated last)."""
+    where, params = [], []
+    if org:
+        where.append("(r.organization = ? OR list_contains(r.organizations, ?))")
+        org_id = resolve_organization(store, org)
+        params += [org_id, org_id]
+    if region:
+        where.append("r.region = ?")
+        params.append(_region(region))
+    if country:
+        where.append("list_contains(r.countries, ?)")
+        params.append(country.strip().upper())
+    if tier:
+        where.append("r.tier = ?")
+        params.append(_tier(tier))
+    if since:
+        where.append("r.date >= ?")
+        params.append(since)
+    if notable is not None:
+        where.append("r.notable = ?")
+        params.append(notable)
+    sql = f"""
+        SELECT r.id, r.name, r.organization, o.name AS organization_name, r.organizations,
+               r.countries, r.region, r.date, r.tier, r.hf_id, r.notable, r.sources
+        FROM releases r LEFT JOIN organizations o ON o.id = r.organization
+        {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY r.date NULLS LAST, r.id
+    """
+    return store.query(sql, params)
+
+
+def list_organizations(store: Store) -> list[dict[str, Any]]:
+    """Organizations with their release counts, most releases first."""
+    return store.query(
+        """
+        SELECT o.id, o.name, o.country, o.countries, o.region, o.parent, o.hf_orgs, o.aliases,
+               count(r.id) AS releases,
+               count(r.id) FILTER (WHERE r.tier LIKE 'open-%') AS open_weight_releases,
+               min(r.date) AS first_release, max(r.date) AS last_release,
+               string_split(o.source, ',') AS sources
+        FROM organizations o LEFT JOIN releases r ON r.organization = o.id
+        GROUP BY ALL
+        ORDER BY releases DESC, o.id
+        """
+    )
+
+
+def list_sources(store: Store) -> list[dict[str, Any]]:
+    """Every imported source with row counts, date range, license, and kept-out rows."""
+    rows = store.query(
+        """
+        SELECT s.name, s.title, s.origin, s.version, s.license, s.attribution, s.files,
+               s.retrieved_at, s.imported_at, s.rows_read, s.rows_imported, s.rows_rejected,
+               s.date_min, s.date_max,
+               (SELECT count(*) FROM import_warnings w WHERE w.source = s.name) AS warnings
+        FROM sources s ORDER BY s.name
+        """
+    )
+    return rows
+
+
+def import_warnings(store: Store, source: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT source, file, row, field, message FROM import_warnings"
+    params: list[Any] = []
+    if source:
+        sql += " WHERE source = ?"
+        params.append(source)
+    return store.query(sql + " ORDER BY source, file, row", params)
+
+
+def _region(text: str) -> str:
+    for region in Region:
+        if text.strip().lower() == region.value.lower():
+            return region.value
+    raise UsageError(
+        f"unknown region {text!r}", hint=f"use one of {', '.join(r.value for r in Region)}"
+    )
+
+
+def _tier(text: str) -> str:
+    try:
+        return Tier(text.strip().lower()).value
+    except ValueError:
+        raise UsageError(
+            f"unknown tier {text!r}", hint=f"use one of {', '.join(t.value for t in Tier)}"
+        ) from None

@@ -1,0 +1,66 @@
+"""The report's numbers against the store they are computed from."""
+
+from __future__ import annotations
+
+from robinet.report import landscape
+from robinet.report.build import build_report, render_html
+from robinet.store import Store
+
+
+def test_releases_by_region_and_tier_sum_to_the_store(real_store: Store) -> None:
+    section = landscape.releases_by_region_and_tier(real_store)
+    total = sum(r["releases"] for r in section.rows)
+    assert total == real_store.scalar(
+        "SELECT count(*) FROM releases WHERE date >= ? AND tier IS NOT NULL", [landscape.SINCE]
+    )
+    cn_2024_open = sum(
+        r["releases"]
+        for r in section.rows
+        if r["region"] == "CN" and r["half_year"].startswith("2024") and r["access"] == "open-weight"
+    )
+    assert cn_2024_open == real_store.scalar(
+        """SELECT count(*) FROM releases WHERE region = 'CN' AND year(date) = 2024
+           AND tier LIKE 'open-%'"""
+    )
+
+
+def test_open_share_is_open_over_notable(real_store: Store) -> None:
+    section = landscape.open_share_of_notable(real_store)
+    for row in section.rows:
+        assert 0 <= row["open_weight"] <= row["notable_releases"]
+        assert abs(row["open_share"] - row["open_weight"] / row["notable_releases"]) < 1e-4
+    us_2023 = [r for r in section.rows if r["region"] == "US" and r["half_year"] == "2023-H1"][0]
+    assert us_2023["notable_releases"] == real_store.scalar(
+        """SELECT count(*) FROM releases WHERE notable AND region = 'US' AND tier IS NOT NULL
+           AND date BETWEEN '2023-01-01' AND '2023-06-30'"""
+    )
+
+
+def test_lab_timelines_place_the_landmarks(real_store: Store) -> None:
+    rows = landscape.lab_timelines(real_store).rows
+    found = {(r["release"], r["tier"]) for r in rows}
+    assert ("DeepSeek-R1", "open-unrestricted") in found
+    assert ("Llama 3.1-405B", "open-restricted") in found
+    assert ("GPT-4o", "api") in found
+    assert ("Llama 4 Behemoth (preview)", "unreleased") in found
+    assert ("gpt-oss-120b", "open-unrestricted") in found
+    assert {r["organization"] for r in rows} <= set(landscape.STORY_LABS)
+
+
+def test_three_regimes_counts(real_store: Store) -> None:
+    rows = landscape.three_regimes(real_store).rows
+    openai_open = sum(r["releases"] for r in rows if r["organization"] == "openai"
+                      and r["tier"].startswith("open-") and r["half_year"] == "2025-H2")
+    assert openai_open == real_store.scalar(
+        """SELECT count(*) FROM releases WHERE organization = 'openai' AND tier LIKE 'open-%'
+           AND date BETWEEN '2025-07-01' AND '2025-12-31'"""
+    )
+    assert openai_open >= 2  # gpt-oss-20b and gpt-oss-120b
+
+
+def test_html_tables_show_the_rows(real_store: Store) -> None:
+    report = build_report(real_store)
+    page = render_html(report)
+    sources = next(s for s in report.sections if s.key == "sources")
+    for row in sources.rows:
+        assert row["name"] in page and row["license"] in page
