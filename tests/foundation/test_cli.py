@@ -85,8 +85,14 @@ def test_orgs_and_sources_json(db: Path) -> None:
     assert "deepseek-ai" in by_id["deepseek"]["hf_orgs"]
     sources = _json(["sources", "--db", str(db), "--json"])
     names = {s["name"] for s in sources}
-    assert {"epoch-notable", "epoch-all", "epoch-large-scale", "epoch-eci", "interconnects",
-            "arena"} <= names
+    assert {
+        "epoch-notable",
+        "epoch-all",
+        "epoch-large-scale",
+        "epoch-eci",
+        "interconnects",
+        "arena",
+    } <= names
     for s in sources:
         assert s["license"] and s["origin"] and s["rows_imported"] >= 0
 
@@ -126,7 +132,12 @@ def test_report_json_has_every_section(db: Path) -> None:
     doc = _json(["report", "--db", str(db), "--json"])
     assert isinstance(doc, dict)
     keys = set(doc["sections"])
-    assert {"releases_by_region_and_tier", "open_share_of_notable", "lab_timelines",
-            "three_regimes", "sources"} <= keys
+    assert {
+        "releases_by_region_and_tier",
+        "open_share_of_notable",
+        "lab_timelines",
+        "three_regimes",
+        "sources",
+    } <= keys
     for section in doc["sections"].values():
         assert set(section) == {"title", "description", "columns", "rows"}

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import SOURCES
 
 from robinet.sources.arena import ArenaSource, tier_from_arena_license
 from robinet.sources.build import build_all
 from robinet.sources.epoch import NOTABLE, EpochSource
 from robinet.store import Store
 from robinet.store.ingest import ingest
-from tests.conftest import SOURCES
 
 EPOCH_FILES = {  # in the priority order the merge uses
     "large_scale_ai_models.csv": ("Model", "Publication date", "Country (of organization)"),
@@ -53,9 +53,10 @@ def test_chinese_open_weight_releases_of_2024_match_the_csvs(real_store: Store) 
 def test_notable_row_count_matches_the_csv(real_store: Store) -> None:
     with (SOURCES / "epoch" / "notable_ai_models.csv").open(newline="", encoding="utf-8") as h:
         named = sum(1 for row in csv.DictReader(h) if row["Model"].strip())
-    assert real_store.scalar(
-        "SELECT count(*) FROM release_facts WHERE source = 'epoch-notable'"
-    ) == named
+    assert (
+        real_store.scalar("SELECT count(*) FROM release_facts WHERE source = 'epoch-notable'")
+        == named
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,11 @@ def test_landmark_releases(real_store, release, date, countries, tier, org) -> N
 def test_same_release_in_several_sources_is_one_release(real_store: Store) -> None:
     row = real_store.query("SELECT * FROM releases WHERE id = 'deepseek-r1'")[0]
     assert row["sources"] == [
-        "epoch-large-scale", "epoch-notable", "epoch-all", "epoch-eci", "interconnects"
+        "epoch-large-scale",
+        "epoch-notable",
+        "epoch-all",
+        "epoch-eci",
+        "interconnects",
     ]
     assert row["hf_id"] == "deepseek-ai/DeepSeek-R1"
     dupes = real_store.query("SELECT id, count(*) n FROM releases GROUP BY id HAVING n > 1")
@@ -110,9 +115,12 @@ def test_alibaba_is_one_organization_across_sources(real_store: Store) -> None:
     assert org["country"] == "CN" and org["region"] == "CN"
     sources = set(org["source"].split(","))
     assert {"epoch-notable", "interconnects", "arena"} <= sources
-    assert real_store.scalar(
-        "SELECT count(*) FROM releases WHERE hf_id LIKE 'Qwen/%' AND organization != 'alibaba'"
-    ) == 0
+    assert (
+        real_store.scalar(
+            "SELECT count(*) FROM releases WHERE hf_id LIKE 'Qwen/%' AND organization != 'alibaba'"
+        )
+        == 0
+    )
 
 
 def test_bad_rows_are_kept_out_with_file_and_row(memory_store: Store, tmp_path: Path) -> None:
@@ -129,9 +137,14 @@ def test_bad_rows_are_kept_out_with_file_and_row(memory_store: Store, tmp_path: 
         writer.writerow({"Model": "Odd number", "Parameters": "lots"})
     result = ingest(memory_store, EpochSource(NOTABLE).read(tmp_path))
     assert result.rows_read == 5 and result.rows_rejected == 3
-    warnings = memory_store.query("SELECT file, row, field, message FROM import_warnings ORDER BY row")
+    warnings = memory_store.query(
+        "SELECT file, row, field, message FROM import_warnings ORDER BY row"
+    )
     assert [(w["row"], w["field"]) for w in warnings] == [
-        (2, None), (3, None), (4, None), (5, "Parameters"),
+        (2, None),
+        (3, None),
+        (4, None),
+        (5, "Parameters"),
     ]
     assert all(w["file"] == "epoch/notable_ai_models.csv" for w in warnings)
     assert memory_store.scalar("SELECT rows_rejected FROM sources") == 3

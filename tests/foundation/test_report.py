@@ -16,7 +16,9 @@ def test_releases_by_region_and_tier_sum_to_the_store(real_store: Store) -> None
     cn_2024_open = sum(
         r["releases"]
         for r in section.rows
-        if r["region"] == "CN" and r["half_year"].startswith("2024") and r["access"] == "open-weight"
+        if r["region"] == "CN"
+        and r["half_year"].startswith("2024")
+        and r["access"] == "open-weight"
     )
     assert cn_2024_open == real_store.scalar(
         """SELECT count(*) FROM releases WHERE region = 'CN' AND year(date) = 2024
@@ -29,7 +31,7 @@ def test_open_share_is_open_over_notable(real_store: Store) -> None:
     for row in section.rows:
         assert 0 <= row["open_weight"] <= row["notable_releases"]
         assert abs(row["open_share"] - row["open_weight"] / row["notable_releases"]) < 1e-4
-    us_2023 = [r for r in section.rows if r["region"] == "US" and r["half_year"] == "2023-H1"][0]
+    us_2023 = next(r for r in section.rows if r["region"] == "US" and r["half_year"] == "2023-H1")
     assert us_2023["notable_releases"] == real_store.scalar(
         """SELECT count(*) FROM releases WHERE notable AND region = 'US' AND tier IS NOT NULL
            AND date BETWEEN '2023-01-01' AND '2023-06-30'"""
@@ -49,8 +51,13 @@ def test_lab_timelines_place_the_landmarks(real_store: Store) -> None:
 
 def test_three_regimes_counts(real_store: Store) -> None:
     rows = landscape.three_regimes(real_store).rows
-    openai_open = sum(r["releases"] for r in rows if r["organization"] == "openai"
-                      and r["tier"].startswith("open-") and r["half_year"] == "2025-H2")
+    openai_open = sum(
+        r["releases"]
+        for r in rows
+        if r["organization"] == "openai"
+        and r["tier"].startswith("open-")
+        and r["half_year"] == "2025-H2"
+    )
     assert openai_open == real_store.scalar(
         """SELECT count(*) FROM releases WHERE organization = 'openai' AND tier LIKE 'open-%'
            AND date BETWEEN '2025-07-01' AND '2025-12-31'"""

@@ -41,7 +41,9 @@ def _date(text: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01"[:10])
     except ValueError:
-        raise UsageError(f"{option} takes a date as YYYY-MM-DD (or YYYY-MM), not {text!r}") from None
+        raise UsageError(
+            f"{option} takes a date as YYYY-MM-DD (or YYYY-MM), not {text!r}"
+        ) from None
 
 
 @handle_errors

@@ -100,8 +100,7 @@ def render_html(report: Report) -> str:
                 "title": section.title,
                 "description": section.description,
                 "columns": section.columns,
-                "rows": [[Markup(_cell(r.get(c))) for c in section.columns]
-                         for r in section.rows],
+                "rows": [[Markup(_cell(r.get(c))) for c in section.columns] for r in section.rows],
                 "figure": Markup(figure_html),
             }
         )

@@ -31,6 +31,7 @@ STORY_LABS = [
     "meta", "openai", "google", "mistral",
 ]  # fmt: skip
 REGIMES = ["deepseek", "meta", "openai"]
+MIN_SHARE_BASE = 3
 
 _HALF = "year(date) || '-H' || CASE WHEN month(date) <= 6 THEN 1 ELSE 2 END"
 _GROUP = """CASE WHEN tier LIKE 'open-%' THEN 'open-weight'
@@ -52,9 +53,7 @@ def releases_by_region_and_tier(store: Store) -> Section:
         """,
         [SINCE],
     )
-    excluded = store.scalar(
-        "SELECT count(*) FROM releases WHERE date IS NULL OR tier IS NULL"
-    )
+    excluded = store.scalar("SELECT count(*) FROM releases WHERE date IS NULL OR tier IS NULL")
     regions = [r for r in REGIONS if any(row["region"] == r for row in rows)]
     fig = make_subplots(rows=1, cols=len(regions), shared_yaxes=True, subplot_titles=regions)
     halves = sorted({row["half_year"] for row in rows})
@@ -113,7 +112,10 @@ def open_share_of_notable(store: Store) -> Section:
     )
     fig = go.Figure()
     for region in REGIONS:
-        series = [r for r in rows if r["region"] == region]
+        # A share of one or two releases says little: the chart skips them, the table keeps them.
+        series = [
+            r for r in rows if r["region"] == region and r["notable_releases"] >= MIN_SHARE_BASE
+        ]
         if series:
             fig.add_trace(
                 go.Scatter(
@@ -133,8 +135,9 @@ def open_share_of_notable(store: Store) -> Section:
         description=(
             "Notable releases (Epoch AI's notable-models table, or a row with notability "
             "criteria) with a known access tier, per half-year and region: the share released "
-            "with open weights. Epoch's notable table stops in March 2025, so the last "
-            "half-years rest on few releases; hover for the counts."
+            f"with open weights. The chart skips half-years with fewer than {MIN_SHARE_BASE} "
+            "notable releases in a region (the table keeps them). Epoch's notable table stops "
+            "in March 2025, so the last half-years rest on few releases; hover for the counts."
         ),
         rows=rows,
         columns=["half_year", "region", "notable_releases", "open_weight", "open_share"],
@@ -244,7 +247,9 @@ def three_regimes(store: Store) -> Section:
         for r in rows:
             if r["organization"] == org:
                 by_tier[r["tier"]] = by_tier.get(r["tier"], 0) + r["releases"]
-        summary.append(f"{titles[org]}: " + ", ".join(f"{n} {t}" for t, n in sorted(by_tier.items())))
+        summary.append(
+            f"{titles[org]}: " + ", ".join(f"{n} {t}" for t, n in sorted(by_tier.items()))
+        )
     return Section(
         key="three_regimes",
         title="Three regimes: DeepSeek, Meta, OpenAI",
@@ -285,9 +290,16 @@ def data_sources(store: Store) -> Section:
         ),
         rows=rows,
         columns=[
-            "name", "title", "license", "date_min", "date_max", "rows_read", "rows_imported",
-            "rows_rejected", "origin",
-        ],  # fmt: skip
+            "name",
+            "title",
+            "license",
+            "date_min",
+            "date_max",
+            "rows_read",
+            "rows_imported",
+            "rows_rejected",
+            "origin",
+        ],
         summary=[f"{r['name']}: {r['rows_imported']} rows ({r['license']})" for r in rows],
     )
 

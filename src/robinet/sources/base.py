@@ -81,5 +81,4 @@ def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with path.open(newline="", encoding="utf-8") as handle:
         lines = (line for line in handle if not line.startswith("#"))
         reader = csv.DictReader(lines)
-        for number, row in enumerate(reader, start=1):
-            yield number, row
+        yield from enumerate(reader, start=1)

@@ -60,7 +60,9 @@ class InterconnectsSource:
             batch.rows_read += 1
             namespace = (raw.get("hf_org") or "").strip()
             region_text = (raw.get("region") or "").strip().lower()
-            if not namespace or (region_text not in INTERCONNECTS_REGIONS and region_text != "unknown"):
+            if not namespace or (
+                region_text not in INTERCONNECTS_REGIONS and region_text != "unknown"
+            ):
                 batch.warn(file, number, f"unreadable region row {raw!r}; row kept out")
                 continue
             region = INTERCONNECTS_REGIONS.get(region_text)
@@ -76,9 +78,7 @@ class InterconnectsSource:
             )
         return batch
 
-    def _corrections(
-        self, batch: Batch, sources_dir: Path
-    ) -> dict[str, tuple[dt.date, str, int]]:
+    def _corrections(self, batch: Batch, sources_dir: Path) -> dict[str, tuple[dt.date, str, int]]:
         file = self.info.files[3]
         out: dict[str, tuple[dt.date, str, int]] = {}
         for number, raw in csv_rows(sources_dir / file):

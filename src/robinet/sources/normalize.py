@@ -40,7 +40,12 @@ EPOCH_ACCESS_TIERS = {
     "Unreleased": Tier.UNRELEASED,
 }
 
-INTERCONNECTS_REGIONS = {"us": Region.US, "china": Region.CN, "eu": Region.EU, "other": Region.OTHER}
+INTERCONNECTS_REGIONS = {
+    "us": Region.US,
+    "china": Region.CN,
+    "eu": Region.EU,
+    "other": Region.OTHER,
+}
 
 
 class UnknownCountry(ValueError):

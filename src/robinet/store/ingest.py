@@ -24,7 +24,11 @@ FACT_TABLES = (
     "edges",
     "license_refs",
 )
-_DATE_COLUMNS = {"release_facts": "date", "capability_scores": "date", "arena_entries": "snapshot_date"}
+_DATE_COLUMNS = {
+    "release_facts": "date",
+    "capability_scores": "date",
+    "arena_entries": "snapshot_date",
+}
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,13 @@ def ingest(store: Store, batch: Batch, *, merge: bool = True) -> IngestResult:
             store,
             "import_warnings",
             [
-                {"source": info.name, "file": w.file, "row": w.row, "field": w.field,
-                 "message": w.message}
+                {
+                    "source": info.name,
+                    "file": w.file,
+                    "row": w.row,
+                    "field": w.field,
+                    "message": w.message,
+                }
                 for w in batch.warnings
             ],
         )

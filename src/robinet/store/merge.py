@@ -120,7 +120,11 @@ def rebuild_organizations(store: Store) -> None:
         region_value = region.value if region else None
         if region_value is None and hub_regions[org]:
             region_value = hub_regions[org].most_common(1)[0][0]
-        name = alias.name if alias else (spellings[org].most_common(1)[0][0] if spellings[org] else org)
+        name = (
+            alias.name
+            if alias
+            else (spellings[org].most_common(1)[0][0] if spellings[org] else org)
+        )
         rows.append(
             {
                 "id": org,

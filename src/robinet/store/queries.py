@@ -35,7 +35,8 @@ def resolve_organization(store: Store, text: str) -> str:
     close = [
         r["id"]
         for r in store.query(
-            "SELECT id FROM organizations WHERE id LIKE ? OR lower(name) LIKE ? ORDER BY id LIMIT 5",
+            "SELECT id FROM organizations WHERE id LIKE ? OR lower(name) LIKE ? "
+            "ORDER BY id LIMIT 5",
             [f"%{slug(text)}%", f"%{key}%"],
         )
     ]
@@ -56,7 +57,8 @@ def list_releases(
     notable: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Releases matching every filter given, oldest first (undated last)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if org:
         where.append("(r.organization = ? OR list_contains(r.organizations, ?))")
         org_id = resolve_organization(store, org)

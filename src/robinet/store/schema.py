@@ -192,7 +192,7 @@ TABLES: dict[str, str] = {
             child VARCHAR NOT NULL,
             parent VARCHAR NOT NULL,
             relation VARCHAR NOT NULL,     -- finetune, adapter, quantized, merge, distill
-            source VARCHAR NOT NULL,       -- signal: 'card', 'tag', 'gguf', 'adapter_config', 'name'...
+            source VARCHAR NOT NULL,       -- signal: card, tag, gguf, adapter_config, name...
             confidence DOUBLE NOT NULL,
             evidence VARCHAR,
             origin VARCHAR,                -- dataset the signal came from
@@ -256,7 +256,8 @@ TABLES: dict[str, str] = {
             ancestor VARCHAR,
             ancestor_license VARCHAR,
             license VARCHAR,               -- the model's own license id (or raw tag)
-            clause VARCHAR,
+            clause VARCHAR,                -- clause of ancestor_license that is not honoured
+            quote VARCHAR,                 -- its verbatim words
             detail VARCHAR NOT NULL,
             depth INTEGER,
             confidence DOUBLE NOT NULL
