@@ -71,3 +71,25 @@ def test_html_tables_show_the_rows(real_store: Store) -> None:
     sources = next(s for s in report.sections if s.key == "sources")
     for row in sources.rows:
         assert row["name"] in page and row["license"] in page
+
+
+def test_bundled_snapshot_is_up_to_date_with_the_sources(real_store: Store, tmp_path) -> None:
+    """`robinet snapshot build` was run after the last change to the sources or importers."""
+    from robinet.store.snapshot import load_bundled
+
+    bundled = Store.open(tmp_path / "bundled.duckdb")
+    load_bundled(bundled)
+    for table in ("releases", "organizations", "release_facts", "capability_scores",
+                  "arena_entries", "models", "edges"):
+        assert bundled.count(table) == real_store.count(table), table
+    fresh = real_store.query("SELECT id, name, date, tier, hf_id FROM releases ORDER BY id")
+    assert bundled.query("SELECT id, name, date, tier, hf_id FROM releases ORDER BY id") == fresh
+    bundled.close()
+
+
+def test_a_new_store_is_seeded_from_the_bundle(tmp_path) -> None:
+    from robinet.store import open_store
+
+    with open_store(tmp_path / "new" / "robinet.duckdb") as store:
+        assert store.count("releases") > 4000
+        assert store.scalar("SELECT kind FROM snapshots ORDER BY id DESC LIMIT 1") == "bundled"

@@ -5,11 +5,7 @@ Commands stay thin: parse options, call one library function, hand the result to
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +15,8 @@ import typer
 from rich.console import Console
 
 from robinet.errors import RobinetError
+from robinet.jsonable import dump_json
+from robinet.jsonable import to_jsonable as to_jsonable  # re-exported for the commands
 from robinet.store import Store, open_store
 
 # Progress, logs and warnings go to stderr so that --json output on stdout stays clean.
@@ -38,33 +36,6 @@ DbOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")
 ]
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, enums, dates, paths, sets and tuples -> plain JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted(to_jsonable(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN is not JSON
-        return None
-    return value
-
-
-def dump_json(value: Any) -> str:
-    return json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def print_json(value: Any) -> None:

@@ -1,9 +1,256 @@
-"""Commands of this area (filled in by its issue)."""
+"""The tap commands: openness, trends, gap, alerts, lab."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated, Any
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from robinet.cli.common import (
+    DbOption,
+    JsonOption,
+    handle_errors,
+    out_console,
+    print_json,
+    store_from,
+)
+from robinet.errors import UsageError
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("openness")(openness)
+    app.command("trends")(trends)
+    app.command("gap")(gap)
+    app.command("alerts")(alerts)
+    app.command("lab")(lab)
+
+
+def _since(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+    except ValueError:
+        raise UsageError(f"--since takes a date as YYYY-MM-DD or YYYY-MM, not {text!r}") from None
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return escape(str(value))
+
+
+@handle_errors
+def openness(
+    model: Annotated[
+        str | None, typer.Argument(help="A release name or id, or a Hub id (owner/name).")
+    ] = None,
+    agreement: Annotated[
+        bool,
+        typer.Option("--agreement", help="Measure the rubric against the 273 MOT evaluations."),
+    ] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """How open a release is: MOF class and a 0-1 index over dimensions, with evidence.
+
+    Unknown is not closed: `coverage` says how much of the rubric the evidence covers, and
+    `index_min`/`index_max` bound the index over the unknowns.
+    """
+    from robinet.openness.engine import mot_agreement, openness_json
+    from robinet.openness.engine import openness as run
+
+    if model is None and not agreement:
+        raise UsageError("give a MODEL, or --agreement", hint="robinet openness DeepSeek-R1")
+    with store_from(db) as store:
+        if agreement:
+            doc = mot_agreement(store)
+            if json_:
+                print_json(doc)
+                return
+            out_console.print(f"rubric {doc['rubric_version']}")
+            for key in ("components", "store_evidence"):
+                part = doc.get(key)
+                if part:
+                    out_console.print(
+                        f"  {key}: {part['agree']}/{part['decided']} agree "
+                        f"(rate {_fmt(part['rate'])}), confusion {part['confusion']}",
+                        highlight=False,
+                    )
+            return
+        assert model is not None
+        result = openness_json(run(store, model))
+    if json_:
+        print_json(result)
+        return
+    out_console.print(
+        f"[bold]{escape(result['model'])}[/]  index {_fmt(result['index'])} "
+        f"[{_fmt(result['index_min'])}..{_fmt(result['index_max'])}]  coverage "
+        f"{_fmt(result['coverage'])}  {result['mof_label'] or 'MOF class undecided'}  "
+        f"(rubric {result['rubric_version']})"
+    )
+    table = Table("dimension", "value", "evidence", "source")
+    for name, d in result["dimensions"].items():
+        table.add_row(name, d["value"], _fmt(d["evidence"]), _fmt(d["source"]))
+    out_console.print(table)
+
+
+@handle_errors
+def trends(
+    by: Annotated[str | None, typer.Option("--by", help="region or org.")] = None,
+    metric: Annotated[
+        str,
+        typer.Option(help="releases, open_share, restrictiveness or downloads_share."),
+    ] = "releases",
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Half-yearly series: releases by tier, open-weight share, license restrictiveness,
+    share of Hub downloads."""
+    from robinet.trends.series import trend
+
+    with store_from(db) as store:
+        result = trend(store, metric, by)
+    if json_:
+        print_json(
+            {
+                "metric": result.metric,
+                "by": result.by,
+                "method": result.method,
+                "series": result.series,
+            }
+        )
+        return
+    out_console.print(f"[bold]{result.metric}[/]: {escape(result.method)}")
+    if not result.series:
+        out_console.print("(no data)")
+        return
+    columns = list(result.series[0])
+    table = Table(*columns)
+    for row in result.series:
+        table.add_row(*(_fmt(row.get(c)) for c in columns))
+    out_console.print(table)
+
+
+@handle_errors
+def gap(
+    by: Annotated[
+        str | None, typer.Option("--by", help="region: best open model per region.")
+    ] = None,
+    view: Annotated[str, typer.Option(help="eci (Epoch Capabilities Index) or arena.")] = "eci",
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Best open-weight vs best closed model over time: score gap and lag in months."""
+    from robinet.trends.alerts import gap as run
+    from robinet.trends.alerts import gap_json
+
+    if by not in (None, "region"):
+        raise UsageError(f"--by takes 'region', not {by!r}")
+    if view not in ("eci", "arena"):
+        raise UsageError(f"--view takes eci or arena, not {view!r}")
+    with store_from(db) as store:
+        doc = gap_json(run(store, by_region=by == "region", view=view))
+    if json_:
+        print_json(doc)
+        return
+    out_console.print(
+        f"[bold]{doc['benchmark']}[/]: {doc['models']} models, "
+        f"{doc['excluded_unknown_access']} left out (access unknown)"
+    )
+    table = Table("date", "best open", "best closed", "gap", "lag (months)")
+    for p in doc["series"]:
+        o, c = p["best_open"] or {}, p["best_closed"] or {}
+        table.add_row(
+            str(p["date"]),
+            f"{_fmt(o.get('name'))} {_fmt(o.get('score'))}",
+            f"{_fmt(c.get('name'))} {_fmt(c.get('score'))}",
+            _fmt(p["score_gap"]),
+            _fmt(p["lag_months"]),
+        )
+    out_console.print(table)
+    for region, pts in doc.get("by_region", {}).items():
+        if pts:
+            last = pts[-1]
+            out_console.print(
+                f"  {region}: best open {_fmt(last['best_open']['name'])} gap "
+                f"{_fmt(last['score_gap'])}, lag {_fmt(last['lag_months'])} months"
+            )
+
+
+@handle_errors
+def alerts(
+    org: Annotated[str | None, typer.Option("--org", help="Organization id, e.g. meta.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only alerts on or after YYYY-MM-DD.")] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Tap signals: dated closing/opening events per lab, with evidence and sources."""
+    from robinet.trends.alerts import alerts as run
+    from robinet.trends.alerts import alerts_json
+    from robinet.trends.lab import resolve_org
+
+    with store_from(db) as store:
+        oid = resolve_org(store, org)["id"] if org else None
+        doc = alerts_json(run(store, org=oid, since=_since(since)))
+    if json_:
+        print_json(doc)
+        return
+    table = Table("date", "organization", "direction", "signal", "evidence")
+    for a in doc["alerts"]:
+        color = "red" if a["direction"] == "closing" else "green"
+        table.add_row(
+            str(a["date"]),
+            a["organization"],
+            f"[{color}]{a['direction']}[/]",
+            a["signal"],
+            escape(a["evidence"]),
+        )
+    out_console.print(table)
+
+
+@handle_errors
+def lab(
+    org: Annotated[str, typer.Argument(help="Organization id or name, e.g. deepseek.")],
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """One lab's story: releases by tier, licenses, openness, signals."""
+    from robinet.trends.lab import lab_story
+
+    with store_from(db) as store:
+        doc = lab_story(store, org)
+    if json_:
+        print_json(doc)
+        return
+    info = doc["organization"]
+    out_console.print(f"[bold]{escape(info['name'])}[/] ({info['id']}, {info['region']})")
+    table = Table("period", "open", "known", "unknown", "open share")
+    for row in doc["open_share"]:
+        table.add_row(
+            row["period"],
+            str(row["open"]),
+            str(row["known"]),
+            str(row["unknown"]),
+            _fmt(row["open_share"]),
+        )
+    out_console.print(table)
+    for lic in doc["licenses"]:
+        out_console.print(
+            f"  license {escape(str(lic['license']))}: {lic['releases']} releases from "
+            f"{lic['first_seen']}, restrictiveness {_fmt(lic['restrictiveness'])}"
+        )
+    summary = doc["openness"]["summary"]
+    if summary:
+        out_console.print(
+            f"  openness: mean index {_fmt(summary['mean_index'])} (coverage "
+            f"{_fmt(summary['mean_coverage'])}) over {summary['releases']} open releases"
+        )
+    for a in doc["alerts"]:
+        out_console.print(f"  {a['date']} {a['direction']} {a['signal']}: {escape(a['evidence'])}")

@@ -45,16 +45,20 @@ def export_snapshot(store: Store, out_dir: Path) -> dict[str, int]:
 
 def load_snapshot(store: Store, snapshot_dir: Path, *, kind: str = "bundled") -> dict[str, int]:
     """Replace the store's data with the Parquet tables in `snapshot_dir`, atomically."""
-    missing = [t for t in DATA_TABLES if not (snapshot_dir / f"{t}.parquet").exists()]
-    if missing:
+    # A table added after the snapshot was built simply starts empty.
+    present = [t for t in DATA_TABLES if (snapshot_dir / f"{t}.parquet").exists()]
+    if "releases" not in present:
         raise StoreError(
-            f"the snapshot in {snapshot_dir} lacks {', '.join(missing)}",
-            hint="rebuild it with `robinet snapshot build`",
+            f"no snapshot in {snapshot_dir}",
+            hint="rebuild it with `robinet snapshot build` from a clone of the repository",
         )
     counts: dict[str, int] = {}
     with store.transaction():
         for table in DATA_TABLES:
             store.con.execute(f"DELETE FROM {table}")
+            if table not in present:
+                counts[table] = 0
+                continue
             store.con.execute(
                 f"INSERT INTO {table} BY NAME "
                 f"SELECT * FROM read_parquet('{snapshot_dir / (table + '.parquet')}')"

@@ -1,0 +1,351 @@
+"""The tap sections of the report: the capability gap (overall, by region, Arena view),
+openness by region and lab, license restrictiveness over time, and the signals timeline.
+Each builder is a pure function of the store and calls the same engines as the CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import plotly.graph_objects as go
+
+from robinet.jsonable import to_jsonable
+from robinet.openness.engine import all_openness, mot_agreement, openness_by
+from robinet.openness.restrictiveness import CHAINS, RESTRICTIVENESS_VERSION, license_chain
+from robinet.openness.rubric import RUBRIC_VERSION
+from robinet.report.section import Section, SectionBuilder
+from robinet.store import Store
+from robinet.trends.alerts import alerts, alerts_json, gap, gap_json
+from robinet.trends.series import trend
+
+REGION_COLORS = {"US": "#264653", "CN": "#e76f51", "EU": "#2a9d8f", "other": "#8d99ae"}
+SYMBOLS = {"closing": "triangle-down", "opening": "triangle-up"}
+DIRECTION_COLORS = {"closing": "#d62828", "opening": "#2a9d8f"}
+
+
+def _flat_gap(points: list[dict[str, Any]], region: str) -> list[dict[str, Any]]:
+    rows = []
+    for p in points:
+        o, c = p["best_open"] or {}, p["best_closed"] or {}
+        rows.append(
+            {
+                "date": p["date"],
+                "region": region,
+                "best_open": o.get("name"),
+                "best_open_organization": o.get("organization"),
+                "best_open_score": o.get("score"),
+                "best_closed": c.get("name"),
+                "best_closed_score": c.get("score"),
+                "score_gap": p["score_gap"],
+                "lag_months": p["lag_months"],
+            }
+        )
+    return rows
+
+
+def gap_section(store: Store) -> Section:
+    doc = to_jsonable(gap_json(gap(store, by_region=True)))
+    rows = _flat_gap(doc["series"], "all")
+    for region, pts in doc.get("by_region", {}).items():
+        rows += _flat_gap(pts, region)
+    fig = go.Figure()
+    for region in ["all", *doc.get("by_region", {})]:
+        mine = [r for r in rows if r["region"] == region and r["score_gap"] is not None]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["date"] for r in mine],
+                y=[r["score_gap"] for r in mine],
+                name="best open overall" if region == "all" else f"best open from {region}",
+                mode="lines",
+                line={
+                    "width": 3 if region == "all" else 1.5,
+                    "color": REGION_COLORS.get(region, "#000000"),
+                },
+                customdata=[[r["best_open"], r["best_closed"], r["lag_months"]] for r in mine],
+                hovertemplate="%{x}: gap %{y:.1f}<br>open %{customdata[0]}<br>closed "
+                "%{customdata[1]}<br>lag %{customdata[2]} months<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=420, margin={"t": 30}, yaxis_title="ECI points (best closed - best open)"
+    )
+    summary = [
+        f"{doc['models']} ECI models of known access; {doc['excluded_unknown_access']} of "
+        "unknown access left out of both sides"
+    ]
+    if doc["series"]:
+        last = doc["series"][-1]
+        summary.append(
+            f"{last['date']}: best open {last['best_open']['name']} trails "
+            f"{last['best_closed']['name']} by {last['score_gap']} ECI points, "
+            f"lag {last['lag_months']} months"
+        )
+    for region, pts in doc.get("by_region", {}).items():
+        if pts:
+            summary.append(
+                f"{region}: gap {pts[-1]['score_gap']}, lag {pts[-1]['lag_months']} months"
+            )
+    return Section(
+        key="capability_gap",
+        title="The capability gap: best open-weight vs best closed model",
+        description=(
+            "Epoch Capabilities Index. At each month end, the best open-weight model released "
+            "so far against the best closed one (api, hosted, unreleased); lag = months since "
+            "the closed frontier first reached today's best open score (0 when it has not). "
+            "By region: the best open model among one region's developers against the whole "
+            "closed frontier. Models of unknown access are left out of both sides and counted."
+        ),
+        rows=rows,
+        columns=[
+            "date",
+            "region",
+            "best_open",
+            "best_open_organization",
+            "best_open_score",
+            "best_closed",
+            "best_closed_score",
+            "score_gap",
+            "lag_months",
+        ],
+        figure=fig,
+        summary=summary,
+    )
+
+
+def arena_gap_section(store: Store) -> Section:
+    doc = to_jsonable(gap_json(gap(store, view="arena")))
+    rows = _flat_gap(doc["series"], "all")
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[r["date"] for r in rows],
+                y=[r["best_open_score"] for r in rows],
+                name="best open-weight",
+                mode="lines",
+                line={"color": "#2a9d8f"},
+            ),
+            go.Scatter(
+                x=[r["date"] for r in rows],
+                y=[r["best_closed_score"] for r in rows],
+                name="best proprietary",
+                mode="lines",
+                line={"color": "#d62828"},
+            ),
+        ]
+    )
+    fig.update_layout(height=380, margin={"t": 30}, yaxis_title="Arena score")
+    summary = [
+        f"{len(rows)} Arena snapshots; {doc['excluded_unknown_access']} entries of "
+        "unknown license left out"
+    ]
+    if rows:
+        summary.append(
+            f"{rows[-1]['date']}: gap {rows[-1]['score_gap']} points "
+            f"({rows[-1]['best_open']} vs {rows[-1]['best_closed']})"
+        )
+    return Section(
+        key="capability_gap_arena",
+        title="The gap on Chatbot Arena (second view)",
+        description=(
+            "Each dated Arena snapshot on its own: best open-weight entry (by its license) vs "
+            "best proprietary entry. Scores are on each snapshot's own scale."
+        ),
+        rows=rows,
+        columns=[
+            "date",
+            "region",
+            "best_open",
+            "best_open_organization",
+            "best_open_score",
+            "best_closed",
+            "best_closed_score",
+            "score_gap",
+            "lag_months",
+        ],
+        figure=fig,
+        summary=summary,
+    )
+
+
+def openness_section(store: Store) -> Section:
+    results = all_openness(store)
+    by_region = openness_by(results, "region")
+    by_lab = openness_by(results, "organization")
+    top = sorted(by_lab, key=lambda r: (-r["releases"], r["organization"]))[:15]
+    rows = [{"group_kind": "region", "group": r["region"], **_open_cols(r)} for r in by_region]
+    rows += [{"group_kind": "lab", "group": r["organization"], **_open_cols(r)} for r in top]
+    labels = [f"{r['group_kind']}: {r['group']}" for r in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=[r["mean_index"] for r in rows],
+                name="mean index (known)",
+                marker_color="#2a9d8f",
+            ),
+            go.Scatter(
+                x=labels,
+                y=[r["mean_coverage"] for r in rows],
+                name="coverage",
+                mode="markers",
+                marker={"color": "#264653", "size": 9},
+            ),
+        ]
+    )
+    fig.update_layout(height=420, margin={"t": 30}, yaxis_range=[0, 1])
+    agree = mot_agreement(store)
+    comp, ev = agree["components"], agree.get("store_evidence") or {}
+    summary = [
+        f"rubric {RUBRIC_VERSION}: {len(results)} releases scored",
+        f"MOT agreement (rubric over each evaluation's components): {comp['agree']}/"
+        f"{comp['decided']} = {comp['rate']}",
+        f"MOT agreement (rubric over robinet's own evidence, {ev.get('matched')} matched "
+        f"releases): {ev.get('agree')}/{ev.get('decided')} = {ev.get('rate')}",
+    ]
+    return Section(
+        key="openness",
+        title="How open are open-weight releases? By region and lab",
+        description=(
+            f"Openness rubric {RUBRIC_VERSION} over Epoch AI releases with open weights: mean "
+            "index over the dimensions with evidence, and coverage (share of the rubric the "
+            "evidence covers; unknown is not closed). MOF classes follow the Model Openness "
+            "Tool's rules. The rubric's class is measured against the 273 MOT evaluations."
+        ),
+        rows=rows,
+        columns=[
+            "group_kind",
+            "group",
+            "releases",
+            "mean_index",
+            "mean_index_min",
+            "mean_index_max",
+            "mean_coverage",
+            "class_iii",
+            "unclassified",
+            "undecided",
+        ],
+        figure=fig,
+        summary=summary,
+    )
+
+
+def _open_cols(r: dict[str, Any]) -> dict[str, Any]:
+    classes: Counter[str] = Counter(r["mof_classes"])
+    return {
+        "releases": r["releases"],
+        "mean_index": r["mean_index"],
+        "mean_index_min": r["mean_index_min"],
+        "mean_index_max": r["mean_index_max"],
+        "mean_coverage": r["mean_coverage"],
+        "class_iii": classes.get("Class III - Open Model", 0),
+        "unclassified": classes.get("Unclassified", 0),
+        "undecided": classes.get("undecided", 0),
+    }
+
+
+def restrictiveness_section(store: Store) -> Section:
+    series = trend(store, "restrictiveness", "region").series
+    rows = [{"kind": "half_year", **r} for r in series]
+    fig = go.Figure()
+    for region in sorted({r["group"] for r in series}):
+        mine = [r for r in series if r["group"] == region and r["mean_restrictiveness"] is not None]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["period"] for r in mine],
+                y=[r["mean_restrictiveness"] for r in mine],
+                name=region,
+                mode="lines+markers",
+                line={"color": REGION_COLORS.get(region, "#000000")},
+            )
+        )
+    chain_rows = []
+    for chain, ids in CHAINS.items():
+        for v in license_chain(ids):
+            chain_rows.append({"kind": "license_version", "group": chain, **v})
+    rows += chain_rows
+    fig.update_layout(height=400, margin={"t": 30}, yaxis_title="mean restrictiveness (0-1)")
+    summary = [
+        f"{chain}: "
+        + " -> ".join(f"{v['license']} {v['score']}" for v in chain_rows if v["group"] == chain)
+        for chain in CHAINS
+    ]
+    return Section(
+        key="restrictiveness",
+        title="License restrictiveness over time",
+        description=(
+            f"Rubric {RESTRICTIVENESS_VERSION}: each license version scored 0-1 from the "
+            "license engine's terms (non-commercial, user thresholds, territory exclusions, "
+            "field-of-use and output-use restrictions, naming duties...). Half-yearly mean over "
+            "open-weight releases whose license is scored, by the developer's region; then the "
+            "successive licenses of Llama, Qwen and DeepSeek models."
+        ),
+        rows=rows,
+        columns=[
+            "kind",
+            "period",
+            "group",
+            "mean_restrictiveness",
+            "scored",
+            "unscored",
+            "license",
+            "score",
+            "delta",
+            "version",
+        ],
+        figure=fig,
+        summary=summary,
+    )
+
+
+def signals_section(store: Store) -> Section:
+    items = alerts_json(alerts(store))["alerts"]
+    rows = to_jsonable(items)
+    for r in rows:
+        r["sources"] = ", ".join(r["sources"])
+    fig = go.Figure()
+    for direction, color in DIRECTION_COLORS.items():
+        mine = [r for r in rows if r["direction"] == direction]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["date"] for r in mine],
+                y=[r["organization"] for r in mine],
+                mode="markers",
+                name=direction,
+                marker={
+                    "color": color,
+                    "size": 10,
+                    "symbol": SYMBOLS[direction],
+                },
+                text=[f"{r['signal']}: {r['evidence']}" for r in mine],
+                hovertemplate="%{x} %{y}<br>%{text}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=max(400, 18 * len({r["organization"] for r in rows})), margin={"t": 30}
+    )
+    counts = Counter(r["direction"] for r in rows)
+    return Section(
+        key="tap_signals",
+        title="Tap signals: which labs are closing or opening",
+        description=(
+            "Dated events per lab: a flagship kept closed after open predecessors (or the "
+            "reverse), a first open release, a year without open releases, a license more or "
+            "less restrictive than the previous one, open models trailing the lab's own closed "
+            "flagship by a growing margin; plus curated events, each with its source URL."
+        ),
+        rows=rows,
+        columns=["date", "organization", "direction", "signal", "evidence", "sources"],
+        figure=fig,
+        summary=[
+            f"{counts.get('closing', 0)} closing and {counts.get('opening', 0)} opening signals"
+        ],
+    )
+
+
+SECTIONS: list[SectionBuilder] = [
+    gap_section,
+    arena_gap_section,
+    openness_section,
+    restrictiveness_section,
+    signals_section,
+]

@@ -1,0 +1,154 @@
+"""The tap over the store: the capability gap (ECI, Arena) and the signal detectors run per lab,
+plus curated events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from robinet.store import Store
+from robinet.trends.catalog import bundled_events
+from robinet.trends.data import balanced_releases, eci_points, licensed_open_releases
+from robinet.trends.gap import GapPoint, GapResult, capability_gap, snapshot_gap
+from robinet.trends.signals import (
+    Alert,
+    LabRelease,
+    cadence_signals,
+    flagship_signals,
+    license_signals,
+    own_gap_signals,
+    sort_alerts,
+)
+
+
+def gap(store: Store, *, by_region: bool = False, view: str = "eci") -> GapResult:
+    """The capability gap from the ECI (default) or from the Arena snapshots."""
+    if view == "arena":
+        from robinet.trends.data import arena_snapshots
+
+        return snapshot_gap(arena_snapshots(store), benchmark="arena")
+    return capability_gap(eci_points(store), benchmark="eci", by_region=by_region)
+
+
+def _point_json(g: GapPoint) -> dict[str, Any]:
+    def side(b: Any) -> dict[str, Any] | None:
+        if b is None:
+            return None
+        return {
+            "name": b.name,
+            "organization": b.organization,
+            "region": b.region,
+            "score": round(b.score, 2),
+            "date": b.date,
+        }
+
+    return {
+        "date": g.date,
+        "best_open": side(g.best_open),
+        "best_closed": side(g.best_closed),
+        "score_gap": None if g.score_gap is None else round(g.score_gap, 2),
+        "lag_months": g.lag_months,
+    }
+
+
+def gap_json(result: GapResult) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "benchmark": result.benchmark,
+        "series": [_point_json(p) for p in result.series],
+        "models": result.models,
+        "excluded_unknown_access": result.excluded_unknown_access,
+    }
+    if result.by_region:
+        doc["by_region"] = {
+            region: [_point_json(p) for p in pts] for region, pts in result.by_region.items()
+        }
+    return doc
+
+
+def lab_alerts(
+    store: Store,
+    org: str,
+    *,
+    data_end: dt.date | None = None,
+    _shared: tuple[list[Any], list[Any]] | None = None,
+) -> list[Alert]:
+    """Every detector over one lab, and the lab's catalog events."""
+    points, licensed_all = _shared or (eci_points(store), licensed_open_releases(store))
+    scored = [(p.name, p.date, p.tier, p.score) for p in points if p.organization == org]
+    rel = [
+        LabRelease(r["name"], r["date"], r["tier"], source=r["source"])
+        for r in balanced_releases(store, org)
+    ]
+    licensed = [
+        LabRelease(r.name, r.date, r.tier, r.license, r.restrictiveness, r.source)
+        for r in licensed_all
+        if r.organization == org
+    ]
+    end = data_end or _data_end(store)
+    found = [
+        *flagship_signals(org, scored),
+        *own_gap_signals(org, scored),
+        *cadence_signals(org, rel, data_end=end),
+        *license_signals(org, licensed),
+        *(e.alert() for e in bundled_events() if e.organization == org),
+    ]
+    return sort_alerts(found)
+
+
+def _data_end(store: Store) -> dt.date:
+    value = store.scalar("SELECT max(date) FROM releases")
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def tracked_labs(store: Store) -> list[str]:
+    """Labs watched by default: those with capability scores, those in the curated
+    organization directory, and those with catalog events."""
+    from robinet.sources.normalize import org_directory
+
+    scored = {
+        r["organization"]
+        for r in store.query(
+            "SELECT DISTINCT organization FROM capability_scores WHERE organization IS NOT NULL"
+        )
+    }
+    return sorted(
+        scored | set(org_directory().entries) | {e.organization for e in bundled_events()}
+    )
+
+
+def alerts(store: Store, *, org: str | None = None, since: dt.date | None = None) -> list[Alert]:
+    """Tap alerts of one lab, or of every lab that has data for a detector or an event."""
+    orgs = [org] if org is not None else tracked_labs(store)
+    end = _data_end(store)
+    shared = (eci_points(store), licensed_open_releases(store))
+    out: list[Alert] = []
+    for o in orgs:
+        out.extend(lab_alerts(store, o, data_end=end, _shared=shared))
+    if since is not None:
+        out = [a for a in out if a.date >= since]
+    return sort_alerts(out)
+
+
+def alerts_json(items: list[Alert]) -> dict[str, Any]:
+    return {
+        "alerts": [
+            {
+                "organization": a.organization,
+                "date": a.date,
+                "direction": a.direction,
+                "signal": a.signal,
+                "evidence": a.evidence,
+                "sources": list(a.sources),
+            }
+            for a in items
+        ]
+    }
+
+
+def counts_by_direction(items: list[Alert]) -> dict[str, dict[str, int]]:
+    """year -> direction -> count (for the report's timeline)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"closing": 0, "opening": 0})
+    for a in items:
+        out[str(a.date.year)][a.direction] += 1
+    return dict(sorted(out.items()))

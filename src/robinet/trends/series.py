@@ -1,0 +1,162 @@
+"""Half-yearly trend series: releases by tier, open-weight share, license restrictiveness,
+and share of Hub downloads, overall or by region or organization.
+
+- releases: count of dated releases per tier (Epoch AI releases: they list open and closed
+  models alike; releases of unknown tier are counted as `unknown`).
+- open_share: open-weight releases / releases of known tier; `unknown` counted beside it.
+- restrictiveness: mean restrictiveness of open-weight releases whose license the knowledge
+  base scores (releases' licenses, then models first seen in Arena snapshots); `scored` and
+  `unscored` say how many.
+- downloads_share: each group's share of the Hub downloads of models created in the period
+  (models table); models of unknown region are counted as `unknown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from robinet.errors import UsageError
+from robinet.model import OPEN_TIERS, Tier
+from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION
+from robinet.store import Store
+from robinet.trends.data import balanced_releases, licensed_open_releases
+
+METRICS = ("releases", "open_share", "restrictiveness", "downloads_share")
+GROUPINGS = (None, "region", "org")
+
+
+def half_year(d: dt.date) -> str:
+    return f"{d.year}H{1 if d.month <= 6 else 2}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    metric: str
+    by: str | None
+    series: list[dict[str, Any]]  # one row per (period, group)
+    method: str
+
+
+def _group(row: dict[str, Any], by: str | None) -> str:
+    if by is None:
+        return "all"
+    value = row.get("region" if by == "region" else "organization")
+    return str(value) if value else "unknown"
+
+
+def releases_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        counts[(half_year(r["date"]), _group(r, by))][r.get("tier") or "unknown"] += 1
+    out = []
+    for (period, group), tiers in sorted(counts.items()):
+        row: dict[str, Any] = {"period": period, "group": group, "total": sum(tiers.values())}
+        row.update({t.value: tiers.get(t.value, 0) for t in Tier})
+        row["unknown"] = tiers.get("unknown", 0)
+        out.append(row)
+    return out
+
+
+def open_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # open, known, unknown
+    for r in rows:
+        cell = acc[(half_year(r["date"]), _group(r, by))]
+        if not r.get("tier"):
+            cell[2] += 1
+            continue
+        cell[1] += 1
+        cell[0] += int(Tier(r["tier"]) in OPEN_TIERS)
+    return [
+        {
+            "period": p,
+            "group": g,
+            "open": o,
+            "known": k,
+            "unknown": u,
+            "open_share": round(o / k, 4) if k else None,
+        }
+        for (p, g), (o, k, u) in sorted(acc.items())
+    ]
+
+
+def restrictiveness_series(records: Iterable[Any], by: str | None) -> list[dict[str, Any]]:
+    acc: dict[tuple[str, str], list[float]] = defaultdict(list)
+    unscored: dict[tuple[str, str], int] = defaultdict(int)
+    for r in records:
+        row = {"region": r.region, "organization": r.organization}
+        key = (half_year(r.date), _group(row, by))
+        if r.restrictiveness is None:
+            unscored[key] += 1
+        else:
+            acc[key].append(r.restrictiveness)
+    out = []
+    for key in sorted(set(acc) | set(unscored)):
+        vals = acc.get(key, [])
+        out.append(
+            {
+                "period": key[0],
+                "group": key[1],
+                "mean_restrictiveness": round(sum(vals) / len(vals), 4) if vals else None,
+                "scored": len(vals),
+                "unscored": unscored.get(key, 0),
+                "version": RESTRICTIVENESS_VERSION,
+            }
+        )
+    return out
+
+
+def downloads_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+    """rows: created_at, region, organization, downloads. Shares within each period."""
+    group_by = by or "region"
+    acc: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        if r.get("created_at") is None or not r.get("downloads"):
+            continue
+        acc[half_year(r["created_at"])][_group(r, group_by)] += int(r["downloads"])
+    out = []
+    for period, groups in sorted(acc.items()):
+        total = sum(groups.values())
+        for group, n in sorted(groups.items()):
+            out.append(
+                {
+                    "period": period,
+                    "group": group,
+                    "downloads": n,
+                    "share": round(n / total, 4) if total else None,
+                }
+            )
+    return out
+
+
+def trend(store: Store, metric: str = "releases", by: str | None = None) -> Trend:
+    """One half-yearly series from the store."""
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r}", hint=f"use one of {', '.join(METRICS)}")
+    if by not in GROUPINGS:
+        raise UsageError(f"cannot group by {by!r}", hint="use region or org")
+    if metric == "releases":
+        series = releases_series(balanced_releases(store), by)
+    elif metric == "open_share":
+        series = open_share_series(balanced_releases(store), by)
+    elif metric == "restrictiveness":
+        series = restrictiveness_series(licensed_open_releases(store), by)
+    else:
+        rows = store.query(
+            "SELECT m.created_at, m.downloads, coalesce(m.organization, m.author) AS organization,"
+            " o.region FROM models m LEFT JOIN organizations o ON o.id = m.organization"
+        )
+        series = downloads_share_series(rows, by)
+    doc = (__doc__ or "").split("\n\n")[1]
+    method = next(
+        (
+            " ".join(line.strip() for line in part.splitlines())
+            for part in doc.split("- ")[1:]
+            if part.startswith(metric)
+        ),
+        "",
+    )
+    return Trend(metric=metric, by=by, series=series, method=method.strip())
