@@ -7,9 +7,7 @@ from robinet.store import Store
 
 
 def test_transaction_rolls_back_on_failure(memory_store: Store) -> None:
-    memory_store.con.execute(
-        "INSERT INTO import_warnings VALUES ('s', 'f.csv', 1, NULL, 'kept')"
-    )
+    memory_store.con.execute("INSERT INTO import_warnings VALUES ('s', 'f.csv', 1, NULL, 'kept')")
     with pytest.raises(RuntimeError), memory_store.transaction():
         memory_store.con.execute(
             "INSERT INTO import_warnings VALUES ('s', 'f.csv', 2, NULL, 'lost')"

@@ -9,7 +9,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,7 +17,9 @@ from rich.console import Console
 from robinet.errors import RobinetError
 from robinet.jsonable import dump_json
 from robinet.jsonable import to_jsonable as to_jsonable  # re-exported for the commands
-from robinet.store import Store, open_store
+
+if TYPE_CHECKING:  # the store (DuckDB) is imported only by the commands that use it
+    from robinet.store import Store
 
 # Progress, logs and warnings go to stderr so that --json output on stdout stays clean.
 err_console = Console(stderr=True)
@@ -44,6 +46,8 @@ def print_json(value: Any) -> None:
 
 def store_from(db: Path | None) -> Store:
     """Open the store named by --db (or the default), seeding it when it is new."""
+    from robinet.store import open_store
+
     if db is None:
         return open_store()
     return open_store(db)

@@ -19,8 +19,6 @@ from robinet.cli.common import (
     store_from,
 )
 from robinet.errors import UsageError
-from robinet.report.build import build_report, write_report
-from robinet.store import queries
 
 snapshot_app = typer.Typer(
     help="Build or restore the snapshot bundled with the package.", no_args_is_help=True
@@ -58,6 +56,8 @@ def report(
 
     With --json, print the data behind every section instead of writing HTML.
     """
+    from robinet.report.build import build_report, write_report
+
     with store_from(db) as store:
         result = build_report(store)
         if json_:
@@ -89,6 +89,8 @@ def releases(
     db: DbOption = None,
 ) -> None:
     """List releases, merged across sources, oldest first."""
+    from robinet.store import queries
+
     with store_from(db) as store:
         rows = queries.list_releases(
             store,
@@ -126,6 +128,8 @@ def orgs(
     db: DbOption = None,
 ) -> None:
     """List organizations with country, region, Hub namespaces and release counts."""
+    from robinet.store import queries
+
     with store_from(db) as store:
         rows = queries.list_organizations(store)
     if json_:
@@ -155,6 +159,8 @@ def sources(
     db: DbOption = None,
 ) -> None:
     """List the data sources: rows imported and kept out, dates covered, license, origin."""
+    from robinet.store import queries
+
     with store_from(db) as store:
         rows = queries.list_sources(store)
         kept_out = queries.import_warnings(store) if warnings else []

@@ -1,9 +1,281 @@
-"""Commands of this area (filled in by its issue)."""
+"""`robinet license ...`: identify, resolve, check, show, list, compare."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from robinet.cli.common import JsonOption, err_console, handle_errors, out_console, print_json
+from robinet.errors import InputDataError, UsageError
+from robinet.model import Decision
+
+license_app = typer.Typer(
+    help="License knowledge base: identify texts, resolve Hub metadata, verdicts for a use.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add the `license` sub-app to the root app."""
+    app.add_typer(license_app, name="license")
+
+
+def _entry_json(entry: object) -> dict[str, object]:
+    from robinet.cli.common import to_jsonable
+
+    data = to_jsonable(entry)
+    data.pop("text_file", None)
+    return data
+
+
+@license_app.command("identify")
+@handle_errors
+def identify_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="License files, READMEs... ('-' or none: stdin).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Tell which license (exact version) each text is; `license: null` when unsure.
+
+    Exit 3 when every input was unreadable (empty, binary, missing); the other inputs of a
+    batch are always reported.
+    """
+    from robinet.licenses.files import identify_bytes, identify_file, read_bounded
+
+    if not paths and sys.stdin.isatty():
+        raise UsageError("give one or more PATHs, or pipe a text on stdin (`-`)")
+    results = []
+    for p in paths or [Path("-")]:
+        if str(p) == "-":
+            data, more = read_bounded(sys.stdin.buffer)
+            results.append(identify_bytes(data, path="-", truncated=more))
+        else:
+            results.append(identify_file(p))
+    if json_:
+        print_json([r.to_json() for r in results])
+    else:
+        table = Table("path", "license", "confidence", "evidence")
+        for r in results:
+            best = r.best
+            if r.error:
+                lic, conf, ev = "[red]error[/]", "", r.error
+            elif best is None:
+                lic, conf, ev = "[dim]null[/]", "0", "no known license text or notice"
+            else:
+                lic = best.license or f"[yellow]null[/] ({' | '.join(best.candidates)})"
+                conf = f"{best.confidence:.2f}"
+                ev = best.evidence[0] if best.evidence else ""
+                others = [m.license or "null" for m in r.matches[1:]]
+                if others:
+                    lic += f" + {', '.join(others)}"
+            table.add_row(r.path, lic, conf, ev)
+            for w in r.warnings:
+                err_console.print(f"[yellow]warning:[/] {r.path}: {w}", highlight=False)
+        out_console.print(table)
+    if results and all(r.error for r in results):
+        raise typer.Exit(InputDataError.exit_code)
+
+
+@license_app.command("resolve")
+@handle_errors
+def resolve_cmd(
+    license: Annotated[
+        str | None, typer.Argument(help="Hub `license:` tag or card license (e.g. llama3.1).")
+    ] = None,
+    license_name: Annotated[
+        str | None, typer.Option("--license-name", "--name", help="The card's license_name.")
+    ] = None,
+    license_link: Annotated[
+        str | None, typer.Option("--license-link", "--link", help="The card's license_link.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Resolve Hub license metadata to a knowledge-base id, with the reason.
+
+    Prints null (exit 0) when the metadata names no single known license.
+    """
+    from robinet.licenses import resolve
+
+    res = resolve(license=license, license_name=license_name, license_link=license_link)
+    if json_:
+        print_json(res)
+    else:
+        out_console.print(f"[bold]{res.license_id or 'null'}[/]  {res.reason}", highlight=False)
+        if res.candidates:
+            out_console.print(f"  candidates: {', '.join(res.candidates)}", highlight=False)
+
+
+@license_app.command("check")
+@handle_errors
+def check_cmd(
+    license_id: Annotated[str, typer.Argument(help="Knowledge-base id (see `license list`).")],
+    use: Annotated[
+        str, typer.Option("--use", help="commercial | research | personal")
+    ] = "commercial",
+    monthly_users: Annotated[
+        int | None, typer.Option("--monthly-users", help="Monthly active users of the product.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="ISO 3166-1 alpha-2 country (or EU).")
+    ] = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="What the model is used for, in words.")
+    ] = None,
+    train_on_outputs: Annotated[
+        bool, typer.Option("--train-on-outputs", help="Outputs train or improve another model.")
+    ] = False,
+    redistribute: Annotated[
+        bool, typer.Option("--redistribute", help="The model or a derivative is distributed.")
+    ] = False,
+    modality: Annotated[
+        str, typer.Option("--modality", help="text | vision | multimodal")
+    ] = "text",
+    derivative_name: Annotated[
+        str | None, typer.Option("--derivative-name", help="Name of a distributed derivative.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """May this use be made under the license? allow / conditional / deny, with clauses.
+
+    Exit code 1 on deny.
+    """
+    from robinet.licenses import UseCase, check
+
+    case = UseCase(
+        use=use,
+        monthly_users=monthly_users,
+        region=region,
+        purpose=purpose,
+        train_on_outputs=train_on_outputs,
+        redistribute=redistribute,
+        modality=modality,
+        derivative_name=derivative_name,
+    )
+    verdict = check(license_id, case)
+    if json_:
+        print_json({"license": license_id, "use": case, "verdict": verdict})
+    else:
+        colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[verdict.decision]
+        out_console.print(f"[bold {colour}]{verdict.decision}[/]  {license_id}", highlight=False)
+        if verdict.conditions:
+            out_console.print("conditions:")
+            for c in verdict.conditions:
+                out_console.print(f"  - {c}", highlight=False)
+        out_console.print("reasons:")
+        for r in verdict.reasons:
+            quote = r.quote if r.quote[:1] in '\u201c"' else f"\u201c{r.quote}\u201d"
+            out_console.print(
+                escape(f"  - [{r.license} §{r.clause}] {r.explanation}\n      {quote}"),
+                highlight=False,
+            )
+    if verdict.decision == Decision.DENY:
+        raise typer.Exit(1)
+
+
+@license_app.command("show")
+@handle_errors
+def show_cmd(
+    license_id: Annotated[str, typer.Argument(help="Knowledge-base id.")],
+    text: Annotated[bool, typer.Option("--text", help="Also print the reference text.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """One license: metadata and terms (clause, quote, summary, params)."""
+    from robinet.licenses import knowledge_base
+
+    entry = knowledge_base().get(license_id)
+    if json_:
+        data = _entry_json(entry)
+        if text:
+            data["text"] = entry.text()
+        print_json(data)
+        return
+    out_console.print(f"[bold]{entry.name}[/]  ({entry.id})", highlight=False)
+    for label, value in (
+        ("publisher", entry.publisher),
+        ("version", entry.version),
+        ("release date", entry.release_date),
+        ("family", entry.family),
+        ("spdx", entry.spdx),
+        ("scancode key", entry.scancode_key),
+        ("predecessor", entry.predecessor),
+        ("successor", entry.successor),
+        ("incorporates", ", ".join(entry.incorporates)),
+        ("hub ids", ", ".join(entry.hub_ids)),
+        ("license names", ", ".join(entry.license_names)),
+        ("source", entry.source),
+    ):
+        if value:
+            out_console.print(f"  {label}: {value}", highlight=False)
+    table = Table("kind", "clause", "summary", "quote")
+    for t in entry.terms:
+        table.add_row(t.kind.value, t.clause, t.summary, t.quote)
+    out_console.print(table)
+    if text:
+        out_console.print(entry.text(), markup=False, highlight=False)
+
+
+@license_app.command("list")
+@handle_errors
+def list_cmd(
+    category: Annotated[
+        str | None, typer.Option("--category", help="model | generic | policy")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Every license in the knowledge base."""
+    from robinet.licenses import knowledge_base
+
+    entries = [e for e in knowledge_base().entries if category in (None, e.category)]
+    if json_:
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "publisher": e.publisher,
+                    "version": e.version,
+                    "family": e.family,
+                    "category": e.category,
+                    "release_date": e.release_date,
+                    "spdx": e.spdx,
+                    "scancode_key": e.scancode_key,
+                    "terms": len(e.terms),
+                }
+                for e in entries
+            ]
+        )
+        return
+    table = Table("id", "name", "publisher", "released", "terms")
+    for e in entries:
+        table.add_row(e.id, e.name, e.publisher, str(e.release_date or ""), str(len(e.terms)))
+    out_console.print(table)
+
+
+@license_app.command("compare")
+@handle_errors
+def compare_cmd(
+    license_ids: Annotated[list[str], typer.Argument(help="Two or more knowledge-base ids.")],
+    json_: JsonOption = False,
+) -> None:
+    """Terms side by side (incorporated use policies included)."""
+    from robinet.licenses import compare
+
+    result = compare(license_ids)
+    if json_:
+        print_json(result)
+        return
+    table = Table("term", *result.licenses, show_lines=True)
+    for kind in result.kinds:
+        cells = []
+        for lid in result.licenses:
+            summary = result.rows[kind][lid]
+            clause = result.clauses[kind][lid]
+            cells.append(f"{summary}\n[dim]§ {clause}[/]" if summary else "—")
+        table.add_row(kind, *cells)
+    out_console.print(table)

@@ -1,9 +1,283 @@
-"""Commands of this area (filled in by its issue)."""
+"""Hub sync and lineage commands: `sync hub`, `lineage`, `check`, `conflicts`.
+
+Thin: parse options, call one function of robinet.sources.hub_* or robinet.lineage.query,
+format the result. Progress goes to stderr; `--json` prints one document on stdout.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.markup import escape
+
+from robinet.cli.common import (
+    DbOption,
+    JsonOption,
+    err_console,
+    handle_errors,
+    out_console,
+    print_json,
+    store_from,
+)
+from robinet.model import Decision
+
+sync_app = typer.Typer(help="Bring outside data into the store.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `sync` (with `hub`), `lineage`, `check` and `conflicts` to the root app."""
+    app.add_typer(sync_app, name="sync")
+    app.command("lineage")(lineage_cmd)
+    app.command("check")(check_cmd)
+    app.command("conflicts")(conflicts_cmd)
+
+
+@sync_app.command("hub")
+@handle_errors
+def sync_hub_cmd(
+    from_: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Import a dump instead of the live Hub: .jsonl, .jsonl.gz, .parquet, or the "
+            "top-models .csv.",
+            exists=False,
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="Sync this author's models (repeat).")
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Models matching TEXT.")] = None,
+    family: Annotated[
+        str | None,
+        typer.Option("--family", help="ROOT and every model whose base_model tags lead to it."),
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="The whole Hub.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Ignore the last sync's watermark: fetch everything.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Stop after N models.", min=1)
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--source", help="Source name recorded as provenance.")
+    ] = "hf-hub",
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Sync Hub models (live, incremental and resumable) or import a dump; recompute lineage."""
+    from robinet.cli.common import to_jsonable
+
+    store = store_from(db)
+    if from_ is not None:
+        from robinet.sources.hub_dump import import_dump, register_source
+
+        with err_console.status(f"importing {from_}…"):
+            report: Any = import_dump(store, from_, source=source)
+            register_source(store, source, str(from_))
+    else:
+        from robinet.sources.hub_sync import sync_hub
+
+        with err_console.status("syncing from the Hub…") as status:
+            report = sync_hub(
+                store,
+                authors=author or [],
+                search=search,
+                family=family,
+                everything=everything,
+                full=full,
+                limit=limit,
+                source=source,
+                progress=lambda message: status.update(message),
+            )
+    data = to_jsonable(report)
+    if json_:
+        print_json(data)
+        return
+    lineage = data.get("lineage", {})
+    out_console.print(
+        f"[bold]{data.get('models', 0)}[/] models; declared lineage for "
+        f"{lineage.get('with_declared_lineage', 0)} of {lineage.get('models', 0)} "
+        f"({100 * lineage.get('declared_share', 0):.1f}%); "
+        f"{lineage.get('inferred_edges', 0)} inferred edges",
+        highlight=False,
+    )
+    for kind, n in sorted((lineage.get("conflicts") or {}).items()):
+        out_console.print(f"  conflicts {kind}: {n}", highlight=False)
+    for kind, n in sorted((lineage.get("anomalies") or {}).items()):
+        out_console.print(f"  {kind.replace('_', ' ')}: {n}", highlight=False)
+    n_warnings = data.get("warnings", 0)
+    if n_warnings:
+        n = len(n_warnings) if isinstance(n_warnings, list) else n_warnings
+        err_console.print(f"[yellow]{n} warning(s)[/] (see import_warnings)", highlight=False)
+        for line in data.get("warning_sample", [])[:10]:
+            err_console.print(f"  {line}", highlight=False)
+
+
+@handle_errors
+def lineage_cmd(
+    model: Annotated[str, typer.Argument(help="Hub id, owner/name.")],
+    tree: Annotated[bool, typer.Option("--tree", help="Show the ancestry as a tree.")] = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Ancestors of MODEL (relation, depth, signal, confidence), its roots, its descendants."""
+    from robinet.cli.common import to_jsonable
+    from robinet.lineage.query import lineage
+
+    result = lineage(store_from(db), model, tree=tree)
+    if json_:
+        data = to_jsonable(result)
+        if not tree:
+            data.pop("tree", None)
+        print_json(data)
+        return
+    out_console.print(
+        f"[bold]{result.model}[/]  license: {result.license or '—'}  roots: "
+        f"{', '.join(result.roots)}",
+        highlight=False,
+    )
+    if tree and result.tree:
+        from rich.tree import Tree
+
+        def add(branch: Tree, node: dict[str, Any]) -> None:
+            for parent in node.get("parents", []):
+                conf = parent["confidence"]
+                label = f"{parent['id']}  [dim]{parent['relation']}"
+                label += f", inferred {conf:.2f}[/]" if conf < 1 else "[/]"
+                if parent.get("seen"):
+                    label += " [dim](see above)[/]"
+                add(branch.add(label), parent)
+
+        root = Tree(result.model)
+        add(root, result.tree)
+        out_console.print(root)
+    else:
+        for a in result.ancestors:
+            mark = f" inferred ({a.confidence:.2f})" if a.inferred else ""
+            out_console.print(
+                f"  {'  ' * (a.depth - 1)}↑ {a.id}  [dim]{a.relation} via {a.source}{mark}, "
+                f"license {a.license or '—'}[/]",
+                highlight=False,
+            )
+    d = result.descendants
+    parts = ", ".join(f"{k} {v}" for k, v in d["by_relation"].items() if v)
+    out_console.print(f"descendants: {d['total']}" + (f" ({parts})" if parts else ""))
+    for anomaly in result.anomalies:
+        err_console.print(f"[yellow]{anomaly['kind']}[/]: {anomaly['detail']}", highlight=False)
+
+
+@handle_errors
+def check_cmd(
+    model: Annotated[str, typer.Argument(help="Hub id, owner/name.")],
+    use: Annotated[str, typer.Option("--use", help="commercial | research | personal")] = (
+        "commercial"
+    ),
+    monthly_users: Annotated[
+        int | None, typer.Option("--monthly-users", help="Monthly active users of the product.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="ISO 3166-1 alpha-2 country (or EU).")
+    ] = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="What the model is used for, in words.")
+    ] = None,
+    train_on_outputs: Annotated[
+        bool, typer.Option("--train-on-outputs", help="Outputs train or improve another model.")
+    ] = False,
+    redistribute: Annotated[
+        bool, typer.Option("--redistribute", help="The model or a derivative is distributed.")
+    ] = False,
+    modality: Annotated[str, typer.Option("--modality", help="text | vision | multimodal")] = (
+        "text"
+    ),
+    derivative_name: Annotated[
+        str | None, typer.Option("--derivative-name", help="Name of a distributed derivative.")
+    ] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """The verdict for a use of MODEL across its whole lineage; exit code 1 on deny."""
+    from robinet.cli.common import to_jsonable
+    from robinet.lineage import licensing
+    from robinet.lineage.query import check
+
+    case = licensing.make_use(
+        use=use,
+        monthly_users=monthly_users,
+        region=region,
+        purpose=purpose,
+        train_on_outputs=train_on_outputs,
+        redistribute=redistribute,
+        modality=modality,
+        derivative_name=derivative_name,
+    )
+    result = check(store_from(db), model, case)
+    if json_:
+        print_json({**to_jsonable(result), "use": to_jsonable(case)})
+    else:
+        colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[result.decision]
+        out_console.print(f"[bold {colour}]{result.decision}[/]  {result.model}", highlight=False)
+        out_console.print("decided by:")
+        depth = {m.id: m.depth for m in result.lineage}
+        for v in result.decided_by:
+            who = ", ".join(
+                "the model itself" if depth[m] == 0 else f"{m} (depth {depth[m]})" for m in v.models
+            )
+            out_console.print(f"  {v.license or 'unknown license'}: {who}", highlight=False)
+            for r in v.verdict.reasons:
+                out_console.print(
+                    escape(f"    - [{r.license} §{r.clause}] {r.explanation}\n")
+                    + escape(f"        \u201c{r.quote}\u201d"),
+                    highlight=False,
+                )
+            for condition in v.verdict.conditions:
+                out_console.print(f"    condition: {escape(condition)}", highlight=False)
+        for conflict in result.conflicts:
+            out_console.print(
+                f"[yellow]conflict[/] {conflict['type']}: {escape(conflict['detail'])}",
+                highlight=False,
+            )
+    if result.decision == Decision.DENY:
+        raise typer.Exit(1)
+
+
+@handle_errors
+def conflicts_cmd(
+    root: Annotated[
+        str | None, typer.Option("--root", help="Only MODEL and its descendants.")
+    ] = None,
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            help="more_permissive | noncommercial_ancestor | missing_naming | missing_license",
+        ),
+    ] = None,
+    declared_only: Annotated[
+        bool, typer.Option("--declared-only", help="Ignore conflicts found through inferred edges.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="List at most N.", min=1)] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """License conflicts along lineage, with the ancestor and clause behind each; counts by type."""
+    from robinet.lineage.query import conflicts
+
+    result = conflicts(
+        store_from(db), root=root, type=type_, limit=limit, declared_only=declared_only
+    )
+    if json_:
+        print_json(result)
+        return
+    for c in result["conflicts"]:
+        out_console.print(
+            f"[bold]{c['model']}[/]  {c['type']}: {c['detail']}  "
+            f"[dim]({c['ancestor_license']} §{c['clause']})[/]",
+            highlight=False,
+        )
+    out_console.print(
+        "counts: " + ", ".join(f"{k} {v}" for k, v in result["counts"].items()), highlight=False
+    )

@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from robinet.errors import InputDataError, SourceError
+from robinet.lineage import licensing
 from robinet.sources import hub_sql
 from robinet.store.db import Store
 
@@ -134,9 +136,9 @@ def _stage_records(store: Store, records: Iterable[dict[str, Any]], file: str | 
     for number, record in enumerate(records, start=1):
         rows.append(number)
         try:
-            docs.append(json.dumps(record, default=str) if isinstance(record, dict) else None)
+            docs.append(json.dumps(record, default=str))
         except (TypeError, ValueError):
-            docs.append(None)
+            docs.append(repr(record))
         if len(rows) >= _BATCH:
             flush()
     flush()
@@ -146,30 +148,28 @@ def _sql_str(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def stage_file(store: Store, path: Path) -> None:
-    """Load a JSON Lines (.jsonl, .json, .gz) or Parquet dump into the stage, by DuckDB."""
-    hub_sql.create_stage(store)
+def file_relation(path: Path) -> str:
+    """A SELECT of (row, doc, file) over a dump file, read by DuckDB as it is parsed.
+
+    JSON Lines (.jsonl, .json, optionally .gz): one line = one document; the lines are read
+    as text and parsed set-based later, so a malformed line is reported with its number
+    instead of failing the file. Parquet: each row becomes one JSON document.
+    """
     name = path.name.lower()
     p = _sql_str(path)
     if name.endswith((".parquet", ".pq")):
-        sql = f"""
-            INSERT INTO {hub_sql.STAGE}
-            SELECT row_number() OVER (), to_json(t)::VARCHAR, '{p}' FROM read_parquet('{p}') t
+        return f"""
+            SELECT row_number() OVER () AS row, to_json(t)::VARCHAR AS doc, '{p}' AS file
+            FROM read_parquet('{p}') t
         """
-    else:
-        # One line = one document; DuckDB reads the lines, JSON is validated set-based later,
-        # so a malformed line is reported with its number instead of failing the file.
-        sql = f"""
-            INSERT INTO {hub_sql.STAGE}
-            SELECT row_number() OVER (), line, '{p}' FROM read_csv('{p}',
-                columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x01', quote = '',
-                escape = '', auto_detect = false, compression = 'auto',
+    return f"""
+        SELECT * FROM (
+            SELECT row_number() OVER () AS row, line AS doc, '{p}' AS file FROM read_csv('{p}',
+                columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x01',
+                quote = '', escape = '', auto_detect = false, compression = 'auto',
                 max_line_size = 268435456, strict_mode = false)
-        """
-    try:
-        store.con.execute(sql)
-    except Exception as exc:  # duckdb.Error subclasses; IO errors
-        raise SourceError(f"cannot read the dump {path}: {exc}") from exc
+        ) WHERE trim(doc) <> ''
+    """
 
 
 # -- the pipeline -----------------------------------------------------------------------------
@@ -177,49 +177,8 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def resolve_licenses(store: Store) -> int:
-    """Fill models.license_id / license_refs.license_id for licenses not resolved yet."""
-    from robinet.lineage import licensing
-
-    pending = store.con.execute(
-        "SELECT DISTINCT license, license_name, license_link FROM models "
-        "WHERE license_id IS NULL AND coalesce(license, license_name) IS NOT NULL"
-    ).fetchall()
-    if not pending:
-        return 0
-    resolved = [
-        (lic, name, link, licensing.resolve(lic, name, link)) for lic, name, link in pending
-    ]
-    table = pa.table(
-        {
-            "license": [r[0] for r in resolved],
-            "license_name": [r[1] for r in resolved],
-            "license_link": [r[2] for r in resolved],
-            "license_id": [r[3] for r in resolved],
-        }
-    )
-    store.con.register("_hub_resolved", table)
-    store.con.execute(
-        """
-        UPDATE models SET license_id = r.license_id FROM _hub_resolved r
-        WHERE models.license_id IS NULL AND r.license_id IS NOT NULL
-          AND models.license IS NOT DISTINCT FROM r.license
-          AND models.license_name IS NOT DISTINCT FROM r.license_name
-          AND models.license_link IS NOT DISTINCT FROM r.license_link
-        """
-    )
-    store.con.execute(
-        """
-        UPDATE license_refs SET license_id = m.license_id FROM models m
-        WHERE license_refs.subject_kind = 'model' AND license_refs.subject = m.hf_id
-          AND license_refs.license_id IS NULL AND m.license_id IS NOT NULL
-        """
-    )
-    store.con.unregister("_hub_resolved")
-    return len(resolved)
-
-
-def _register_source(store: Store, source: str, file: str | None) -> None:
+def register_source(store: Store, source: str, file: str | None) -> None:
+    """Add a `sources` row for a Hub import made outside the snapshot build (sync hub)."""
     store.con.execute(
         """
         INSERT OR IGNORE INTO sources (name, title, origin, license, files, imported_at)
@@ -231,16 +190,42 @@ def _register_source(store: Store, source: str, file: str | None) -> None:
 
 
 def _import_staged(
-    store: Store, *, source: str, file: str | None, lineage: bool, started: float
+    store: Store,
+    *,
+    source: str,
+    file: str | None,
+    lineage: bool,
+    started: float,
+    retrieved_at: dt.datetime | None,
+    relation: str = hub_sql.STAGE,
 ) -> ImportReport:
-    retrieved_at = _now()
-    hub_sql.parse_stage(store)
-    warn_sql = hub_sql.warnings_sql(source)
+    when = (
+        retrieved_at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+        if retrieved_at is not None and retrieved_at.tzinfo is not None
+        else retrieved_at.isoformat(sep=" ")
+        if retrieved_at is not None
+        else _now()
+    )
+    try:
+        hub_sql.parse_stage(store, relation)
+    except duckdb.IOException as exc:
+        raise SourceError(f"cannot read {file}: {exc}") from exc
+    store.con.execute(
+        "CREATE OR REPLACE TEMP TABLE _hub_warnings AS " + hub_sql.warnings_sql(source)
+    )
+    rejected = store.scalar(
+        "SELECT count(*) FROM _hub_parsed WHERE hf_id IS NULL "
+        f"OR NOT regexp_full_match(hf_id, '{hub_sql.ID_PATTERN}')"
+    )
     with store.transaction():
-        store.con.execute(f"INSERT INTO import_warnings {warn_sql}")
-        counts = hub_sql.write_tables(store, source=source, retrieved_at=retrieved_at)
-        _register_source(store, source, file)
-        resolve_licenses(store)
+        if file is not None:  # a re-import of the same file replaces its warnings
+            store.con.execute(
+                "DELETE FROM import_warnings WHERE source = ? AND file = ?", [source, file]
+            )
+        store.con.execute("INSERT INTO import_warnings SELECT * FROM _hub_warnings")
+        counts = hub_sql.write_tables(
+            store, source=source, retrieved_at=when, resolve=licensing.resolve
+        )
         summary: dict[str, Any] = {}
         if lineage:
             from robinet.lineage.build import rebuild
@@ -248,16 +233,16 @@ def _import_staged(
             summary = rebuild(store)
         else:
             store.set_meta("lineage_dirty", "1")
-    warnings = store.con.execute(f"SELECT count(*) FROM ({warn_sql})").fetchone()
+    warnings = store.con.execute("SELECT count(*) FROM _hub_warnings").fetchone()
     sample = store.con.execute(
-        f"SELECT coalesce(file, '?') || ':' || coalesce(row::VARCHAR, '?') || ': ' || "
-        f"coalesce(field || ': ', '') || message FROM ({warn_sql}) t(s, file, row, field, "
-        "message) ORDER BY row NULLS FIRST LIMIT 20"
+        "SELECT coalesce(file, '?') || ':' || coalesce(row::VARCHAR, '?') || ': ' || "
+        "coalesce(field || ': ', '') || message FROM _hub_warnings t(s, file, row, field, "
+        "message) ORDER BY row NULLS FIRST, field NULLS FIRST LIMIT 20"
     ).fetchall()
-    rejected = store.scalar(
-        f"SELECT count(*) FROM {hub_sql.STAGE} WHERE trim(coalesce(doc, '')) <> ''"
-    ) - store.scalar("SELECT count(DISTINCT row) FROM _hub_parsed WHERE hf_id IS NOT NULL")
-    for table in ("_hub_docs", "_hub_parsed", "_hub_signals", "_hub_signals_norm", "_hub_models"):
+    for table in (
+        "_hub_parsed", "_hub_signals", "_hub_signals_norm", "_hub_models",
+        "_hub_warnings", "_hub_edges", "_hub_resolved", hub_sql.STAGE,
+    ):  # fmt: skip
         store.con.execute(f"DROP TABLE IF EXISTS {table}")
     return ImportReport(
         source=source,
@@ -280,19 +265,33 @@ def import_records(
     source: str = DEFAULT_SOURCE,
     file: str | None = None,
     lineage: bool = True,
+    retrieved_at: dt.datetime | None = None,
 ) -> ImportReport:
     """Write Hub records (API shape) into the store in one transaction; recompute lineage.
 
     `lineage=False` leaves the derived lineage tables for a later `rebuild` (a live sync
-    rebuilds once at the end rather than after every page).
+    rebuilds once at the end rather than after every page). `retrieved_at` (default: now) is
+    when the records were taken from the Hub; it is the provenance of every row written.
     """
     started = time.perf_counter()
     _stage_records(store, records, file)
-    return _import_staged(store, source=source, file=file, lineage=lineage, started=started)
+    return _import_staged(
+        store,
+        source=source,
+        file=file,
+        lineage=lineage,
+        started=started,
+        retrieved_at=retrieved_at,
+    )
 
 
 def import_dump(
-    store: Store, path: Path | str, *, source: str = DEFAULT_SOURCE, lineage: bool = True
+    store: Store,
+    path: Path | str,
+    *,
+    source: str = DEFAULT_SOURCE,
+    lineage: bool = True,
+    retrieved_at: dt.datetime | None = None,
 ) -> ImportReport:
     """Import a dump file: .jsonl / .jsonl.gz / .json (JSON Lines), .parquet, or the .csv sample."""
     path = Path(path)
@@ -300,8 +299,20 @@ def import_dump(
         raise SourceError(f"no such dump file: {path}")
     if path.name.lower().endswith(".csv"):
         return import_records(
-            store, read_top_models_csv(path), source=source, file=str(path), lineage=lineage
+            store,
+            read_top_models_csv(path),
+            source=source,
+            file=str(path),
+            lineage=lineage,
+            retrieved_at=retrieved_at,
         )
     started = time.perf_counter()
-    stage_file(store, path)
-    return _import_staged(store, source=source, file=str(path), lineage=lineage, started=started)
+    return _import_staged(
+        store,
+        source=source,
+        file=str(path),
+        lineage=lineage,
+        started=started,
+        retrieved_at=retrieved_at,
+        relation=f"({file_relation(path)})",
+    )

@@ -1,8 +1,9 @@
 """Set-based parsing of Hub model records (the `GET /api/models/{id}` JSON shape) in DuckDB.
 
-Every way in — a JSON Lines or Parquet dump, the CSV sample, a page of a live sync — first
-lands as one JSON document per row in the temporary table `_hub_stage(row, doc)`. The SQL
-here turns the whole stage into `models`, declared `edges`, `license_refs` and
+Every way in — a JSON Lines or Parquet dump, the CSV sample, a page of a live sync — is a
+relation of one JSON document per row, `(row, doc, file)`: a dump file read by DuckDB as it
+is parsed, or the temporary table `_hub_stage` that records are written to. The SQL here
+turns the whole of it into `models`, declared `edges`, `license_refs` and
 `import_warnings` at once: no Python loop per model, so the same code serves 10 thousand and
 2.5 million models.
 
@@ -12,6 +13,11 @@ card `base_model` (+ `base_model_relation`), `base_model:*` tags, adapter config
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pyarrow as pa
 
 from robinet.store.db import Store
 
@@ -40,6 +46,27 @@ _KNOWN = ", ".join(f"'{k}'" for k in KNOWN_KEYS)
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9_.\-]+)?"
 
 
+_STRING_FIELDS = (
+    "id", "modelId", "author", "sha", "createdAt", "created_at", "lastModified",
+    "last_modified", "downloads", "likes", "library_name", "pipeline_tag", "gated",
+)  # fmt: skip
+_JSON_FIELDS = (
+    "tags", "cardData", "card_data", "config", "gguf", "mergekit_config", "merge_config",
+    "adapter_config",
+)  # fmt: skip
+_STRUCTURE = json.dumps(
+    {**{k: "VARCHAR" for k in _STRING_FIELDS}, **{k: "JSON" for k in _JSON_FIELDS}}
+)
+
+
+# One equality key for a license declaration (license, license_name, license_link), so that
+# the join to its resolution is a hash join.
+_LICENSE_KEY = (
+    "concat_ws(chr(31), coalesce({t}.license, chr(0)), coalesce({t}.license_name, chr(0)), "
+    "coalesce({t}.license_link, chr(0)))"
+)
+
+
 def create_stage(store: Store) -> None:
     store.con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE} (row BIGINT, doc VARCHAR, file VARCHAR)"
@@ -50,50 +77,59 @@ def _ts(expr: str) -> str:
     return f"(TRY_CAST({expr} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
 
 
-def parse_stage(store: Store) -> None:
-    """_hub_stage -> _hub_parsed (one row per valid model) and _hub_signals (declared edges)."""
+def parse_stage(store: Store, relation: str = STAGE) -> None:
+    """`relation` (row, doc, file) -> _hub_parsed (one row per document, parsed once) and
+    _hub_signals_norm (declared lineage signals, parent ids normalized)."""
     con = store.con
+    # An object field may come as an object or, from Parquet/CSV exports, as JSON text.
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _hub_docs AS
-        SELECT row, file,
-               CASE WHEN json_valid(doc) AND json_type(doc::JSON) = 'OBJECT'
-                    THEN doc::JSON END AS j,
-               doc IS NOT NULL AND trim(doc) <> '' AS present
-        FROM {STAGE}
+        """
+        CREATE OR REPLACE TEMP MACRO _hub_obj(x) AS CASE json_type(x)
+            WHEN 'OBJECT' THEN x
+            WHEN 'VARCHAR' THEN CASE WHEN json_valid(x->>'$')
+                AND json_type((x->>'$')::JSON) = 'OBJECT' THEN (x->>'$')::JSON END
+        END
         """
     )
+    # Each document is parsed once, into a struct of the fields robinet reads; object fields
+    # stay JSON. A line that is not a JSON object gives NULL (reported by warnings_sql).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _hub_parsed AS
         WITH d AS (
-            SELECT row, file, j,
-                   coalesce(j->'cardData', j->'card_data') AS card_raw
-            FROM _hub_docs WHERE j IS NOT NULL
+            SELECT row, file, doc,
+                   CASE WHEN starts_with(ltrim(doc), '{{')
+                        THEN TRY(json_transform(doc, '{_STRUCTURE}')) END AS s
+            FROM {relation} stage
         ), c AS (
-            SELECT *,
-                CASE json_type(card_raw)
-                    WHEN 'OBJECT' THEN card_raw
-                    WHEN 'VARCHAR' THEN CASE WHEN json_valid(card_raw->>'$')
-                        AND json_type((card_raw->>'$')::JSON) = 'OBJECT'
-                        THEN (card_raw->>'$')::JSON END
-                END AS card,
-                CASE WHEN json_type(j->'tags') = 'ARRAY'
-                     THEN CAST(j->'tags' AS VARCHAR[]) END AS tags
+            SELECT row, file, s,
+                CASE WHEN s IS NULL THEN coalesce(left(doc, 80), '') END AS bad_doc,
+                -- unknown top-level fields: every record of the first 100,000, then one in 16
+                CASE WHEN s IS NOT NULL AND (row <= 100000 OR row % 16 = 0)
+                     THEN json_keys(doc) END AS keys,
+                coalesce(s.cardData, s.card_data) AS card_raw,
+                _hub_obj(coalesce(s.cardData, s.card_data)) AS card,
+                _hub_obj(s.config) AS config,
+                _hub_obj(s.gguf) AS gguf,
+                _hub_obj(coalesce(s.mergekit_config, s.merge_config)) AS merge_config,
+                _hub_obj(s.adapter_config) AS adapter_config,
+                CASE WHEN json_type(s.tags) = 'ARRAY'
+                     THEN CAST(s.tags AS VARCHAR[]) END AS tags
             FROM d
         )
         SELECT row, file,
-            nullif(trim(coalesce(j->>'id', j->>'modelId')), '') AS hf_id,
-            coalesce(nullif(j->>'author', ''), CASE WHEN contains(hf_id, '/')
+            nullif(trim(coalesce(s.id, s.modelId)), '') AS hf_id,
+            coalesce(nullif(s.author, ''), CASE WHEN contains(hf_id, '/')
                      THEN split_part(hf_id, '/', 1) END) AS author,
-            j->>'sha' AS sha,
-            {_ts("coalesce(j->>'createdAt', j->>'created_at')")} AS created_at,
-            {_ts("coalesce(j->>'lastModified', j->>'last_modified')")} AS last_modified,
-            coalesce(j->>'lastModified', j->>'last_modified') AS last_modified_raw,
-            TRY_CAST(j->>'downloads' AS BIGINT) AS downloads,
-            TRY_CAST(j->>'likes' AS BIGINT) AS likes,
-            j->>'library_name' AS library_name,
-            j->>'pipeline_tag' AS pipeline_tag,
+            s.sha AS sha,
+            coalesce(s.createdAt, s.created_at) AS created_raw,
+            {_ts("created_raw")} AS created_at,
+            coalesce(s.lastModified, s.last_modified) AS last_modified_raw,
+            {_ts("last_modified_raw")} AS last_modified,
+            s.downloads AS downloads_raw, TRY_CAST(s.downloads AS BIGINT) AS downloads,
+            s.likes AS likes_raw, TRY_CAST(s.likes AS BIGINT) AS likes,
+            s.library_name AS library_name,
+            s.pipeline_tag AS pipeline_tag,
             coalesce(
                 CASE json_type(card->'license')
                     WHEN 'VARCHAR' THEN card->>'license'
@@ -103,8 +139,9 @@ def parse_stage(store: Store) -> None:
             ) AS license,
             card->>'license_name' AS license_name,
             card->>'license_link' AS license_link,
-            CASE WHEN j->>'gated' IN ('false', '0') THEN NULL ELSE j->>'gated' END AS gated,
-            tags, card, j
+            CASE WHEN s.gated IN ('false', '0') THEN NULL ELSE s.gated END AS gated,
+            s.tags AS tags_raw, tags, card_raw, card, config, gguf, merge_config, adapter_config,
+            bad_doc, keys
         FROM c
         """
     )
@@ -120,7 +157,7 @@ def parse_stage(store: Store) -> None:
             WHERE starts_with(t, 'base_model:')
         ), card_single AS (
             SELECT row, hf_id, card FROM _hub_parsed
-            WHERE hf_id IS NOT NULL AND card IS NOT NULL AND card->'base_model' IS NOT NULL
+            WHERE hf_id IS NOT NULL AND card IS NOT NULL AND (card->'base_model') IS NOT NULL
         ), card_list AS (
             SELECT row, hf_id, card,
                 CASE json_type(card->'base_model')
@@ -133,19 +170,18 @@ def parse_stage(store: Store) -> None:
                    lower(card->>'base_model_relation') AS rel
             FROM card_list WHERE parents IS NOT NULL
         ), gguf_rows AS (
-            SELECT row, hf_id, k, j->'gguf'->>k AS v FROM (
-                SELECT row, hf_id, j, unnest(json_keys(j->'gguf')) AS k FROM _hub_parsed
-                WHERE hf_id IS NOT NULL AND json_type(j->'gguf') = 'OBJECT'
+            SELECT row, hf_id, k, gguf->>k AS v FROM (
+                SELECT row, hf_id, gguf, unnest(json_keys(gguf)) AS k FROM _hub_parsed
+                WHERE hf_id IS NOT NULL AND gguf IS NOT NULL
             ) WHERE regexp_full_match(k, 'general\\.base_model\\.[0-9]+\\.repo_url')
         ), merge_docs AS (
-            SELECT row, hf_id, coalesce(j->'mergekit_config', j->'merge_config') AS mc
-            FROM _hub_parsed WHERE hf_id IS NOT NULL
-              AND json_type(coalesce(j->'mergekit_config', j->'merge_config')) = 'OBJECT'
+            SELECT row, hf_id, merge_config AS mc
+            FROM _hub_parsed WHERE hf_id IS NOT NULL AND merge_config IS NOT NULL
         ), merge_rows AS (
             SELECT row, hf_id, unnest(list_distinct(list_concat(
                 coalesce(json_extract_string(mc, '$.models[*].model'), []),
                 coalesce(json_extract_string(mc, '$.slices[*].sources[*].model'), []),
-                CASE WHEN mc->>'base_model' IS NOT NULL THEN [mc->>'base_model'] ELSE [] END
+                CASE WHEN (mc->>'base_model') IS NOT NULL THEN [mc->>'base_model'] ELSE [] END
             ))) AS parent
             FROM merge_docs
         )
@@ -160,7 +196,7 @@ def parse_stage(store: Store) -> None:
         UNION ALL
         SELECT row, hf_id, parent,
             CASE WHEN rel IN ({_REL_LIST}) THEN rel WHEN n > 1 THEN 'merge' ELSE 'finetune' END,
-            rel IN ({_REL_LIST}), 'card',
+            coalesce(rel IN ({_REL_LIST}), false), 'card',
             'cardData.base_model' || CASE WHEN rel IS NOT NULL
                 THEN ' + base_model_relation: ' || rel ELSE '' END
         FROM card_rows
@@ -168,14 +204,14 @@ def parse_stage(store: Store) -> None:
         SELECT row, hf_id, v, 'quantized', false, 'gguf', 'gguf ' || k FROM gguf_rows
         UNION ALL
         SELECT row, hf_id, coalesce(
-                j->'config'->'adapter_config'->>'base_model_name_or_path',
-                j->'config'->'peft'->>'base_model_name_or_path',
-                j->'adapter_config'->>'base_model_name_or_path'),
+                config->'adapter_config'->>'base_model_name_or_path',
+                config->'peft'->>'base_model_name_or_path',
+                adapter_config->>'base_model_name_or_path'),
             'adapter', true, 'adapter_config', 'adapter_config.json base_model_name_or_path'
         FROM _hub_parsed WHERE hf_id IS NOT NULL AND coalesce(
-                j->'config'->'adapter_config'->>'base_model_name_or_path',
-                j->'config'->'peft'->>'base_model_name_or_path',
-                j->'adapter_config'->>'base_model_name_or_path') IS NOT NULL
+                config->'adapter_config'->>'base_model_name_or_path',
+                config->'peft'->>'base_model_name_or_path',
+                adapter_config->>'base_model_name_or_path') IS NOT NULL
         UNION ALL
         SELECT row, hf_id, parent, 'merge', true, 'merge_config', 'mergekit config models'
         FROM merge_rows
@@ -194,39 +230,40 @@ def parse_stage(store: Store) -> None:
         )
         """
     )
+    con.execute("DROP TABLE _hub_signals")
 
 
 def warnings_sql(source: str) -> str:
     """SELECT of (source, file, row, field, message) for everything wrong in the stage."""
     s = source.replace("'", "''")
     return f"""
-        SELECT '{s}', file, row, NULL, 'not a JSON object: ' || left(doc, 80)
-        FROM {STAGE} st
-        WHERE trim(coalesce(doc, '')) <> ''
-          AND NOT (json_valid(doc) AND json_type(doc::JSON) = 'OBJECT')
+        SELECT '{s}', file, row, NULL, 'not a JSON object: ' || bad_doc
+        FROM _hub_parsed WHERE bad_doc IS NOT NULL AND trim(bad_doc) <> ''
         UNION ALL
         SELECT '{s}', file, row, 'id', 'model without an id: row skipped'
-        FROM _hub_parsed WHERE hf_id IS NULL
+        FROM _hub_parsed WHERE hf_id IS NULL AND bad_doc IS NULL
         UNION ALL
         SELECT '{s}', file, row, 'id', 'invalid model id ' || hf_id || ': row skipped'
         FROM _hub_parsed WHERE hf_id IS NOT NULL AND NOT regexp_full_match(hf_id, '{ID_PATTERN}')
         UNION ALL
         SELECT '{s}', file, row, f, 'malformed value ' || left(v, 60) || ': ignored' FROM (
-            SELECT file, row, 'downloads' AS f, j->>'downloads' AS v, downloads IS NULL AS bad
+            SELECT file, row, 'downloads' AS f, downloads_raw AS v, downloads IS NULL AS bad
             FROM _hub_parsed
-            UNION ALL SELECT file, row, 'likes', j->>'likes', likes IS NULL FROM _hub_parsed
+            UNION ALL SELECT file, row, 'likes', likes_raw, likes IS NULL FROM _hub_parsed
             UNION ALL SELECT file, row, 'lastModified', last_modified_raw, last_modified IS NULL
             FROM _hub_parsed
-            UNION ALL SELECT file, row, 'createdAt', j->>'createdAt', created_at IS NULL
+            UNION ALL SELECT file, row, 'createdAt', created_raw, created_at IS NULL
             FROM _hub_parsed
-            UNION ALL SELECT file, row, 'tags', j->>'tags', tags IS NULL FROM _hub_parsed
-            UNION ALL SELECT file, row, 'cardData', j->>'cardData', card IS NULL FROM _hub_parsed
-        ) WHERE bad AND v IS NOT NULL AND json_type(v::JSON) IS DISTINCT FROM 'NULL'
-            AND v <> 'null'
+            UNION ALL SELECT file, row, 'tags', tags_raw::VARCHAR, tags IS NULL FROM _hub_parsed
+            UNION ALL SELECT file, row, 'cardData', card_raw::VARCHAR, card IS NULL
+            FROM _hub_parsed
+        ) WHERE bad AND v IS NOT NULL AND v <> 'null'
         UNION ALL
         SELECT '{s}', min(file), min(row), k,
-               'unknown field in ' || count(*) || ' record(s): kept in the raw payload only'
-        FROM (SELECT file, row, unnest(json_keys(j)) AS k FROM _hub_parsed)
+               'unknown field in ' || sum(n) || ' record(s) checked: ignored'
+        FROM (SELECT file, row, n, unnest(keys) AS k FROM (
+                SELECT keys, min(file) AS file, min(row) AS row, count(*) AS n
+                FROM _hub_parsed WHERE keys IS NOT NULL GROUP BY keys))
         WHERE k NOT IN ({_KNOWN}) GROUP BY k
         UNION ALL
         SELECT '{s}', file, row, 'id', 'duplicate model ' || hf_id || ': the later row wins'
@@ -239,28 +276,61 @@ def warnings_sql(source: str) -> str:
     """
 
 
-def write_tables(store: Store, *, source: str, retrieved_at: str) -> dict[str, int]:
-    """Upsert the parsed stage into models, edges, license_refs, lineage_anomalies."""
+def write_tables(
+    store: Store,
+    *,
+    source: str,
+    retrieved_at: str,
+    resolve: Callable[[str | None, str | None, str | None], str | None],
+) -> dict[str, int]:
+    """Upsert the parsed stage into models, edges, license_refs, lineage_anomalies.
+
+    `resolve(license, license_name, license_link)` gives the knowledge-base id of a license
+    declaration; it is called once per distinct declaration, not per model.
+    """
     con = store.con
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _hub_models AS
         SELECT * EXCLUDE (k) FROM (
-            SELECT *, row_number() OVER (PARTITION BY hf_id ORDER BY row DESC) AS k
+            SELECT row, file, hf_id, author, sha, created_at, last_modified, downloads, likes,
+                   library_name, pipeline_tag, license, license_name, license_link, gated, tags,
+                   row_number() OVER (PARTITION BY hf_id ORDER BY row DESC) AS k
             FROM _hub_parsed
             WHERE hf_id IS NOT NULL AND regexp_full_match(hf_id, '{ID_PATTERN}')
         ) WHERE k = 1
         """
     )
-    params = [source, retrieved_at]
+    rows_read = con.execute("SELECT count(*) FROM _hub_parsed").fetchone()
+    con.execute("DROP TABLE _hub_parsed")  # the largest intermediate: free it early
+    declarations = con.execute(
+        "SELECT DISTINCT license, license_name, license_link FROM _hub_models "
+        "WHERE coalesce(license, license_name) IS NOT NULL"
+    ).fetchall()
+    resolved = pa.table(
+        {
+            "license": pa.array([d[0] for d in declarations], pa.string()),
+            "license_name": pa.array([d[1] for d in declarations], pa.string()),
+            "license_link": pa.array([d[2] for d in declarations], pa.string()),
+            "license_id": pa.array([resolve(*d) for d in declarations], pa.string()),
+        }
+    )
+    con.register("_hub_resolved_arrow", resolved)
     con.execute(
-        """
-        INSERT OR REPLACE INTO models BY NAME
+        "CREATE OR REPLACE TEMP TABLE _hub_resolved AS SELECT license_id, "
+        f"{_LICENSE_KEY.format(t='a')} AS k FROM _hub_resolved_arrow a"
+    )
+    con.unregister("_hub_resolved_arrow")
+    params = [source, retrieved_at]
+    verb = "INSERT" if store.count("models") == 0 else "INSERT OR REPLACE"
+    con.execute(
+        f"""
+        {verb} INTO models BY NAME
         SELECT hf_id, author, NULL AS organization, sha, created_at, last_modified, downloads,
-               likes, library_name, pipeline_tag, license, license_name, license_link, gated,
-               tags, NULL AS license_id, ? AS source, file, row::INTEGER AS row,
+               likes, library_name, pipeline_tag, m.license, m.license_name, m.license_link,
+               gated, tags, r.license_id, ? AS source, file, row::INTEGER AS row,
                ?::TIMESTAMP AS retrieved_at
-        FROM _hub_models
+        FROM _hub_models m LEFT JOIN _hub_resolved r ON r.k = {_LICENSE_KEY.format(t="m")}
         """,
         params,
     )
@@ -268,12 +338,18 @@ def write_tables(store: Store, *, source: str, retrieved_at: str) -> dict[str, i
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _hub_edges AS
-        WITH s AS (
-            SELECT s.*, coalesce(m.hf_id, s.parent) AS parent_id
-            FROM _hub_signals_norm s
-            JOIN _hub_models hm ON hm.row = s.row
-            LEFT JOIN models m ON lower(m.hf_id) = lower(s.parent)
+        WITH v AS (
+            SELECT s.* FROM _hub_signals_norm s SEMI JOIN _hub_models hm ON hm.row = s.row
             WHERE s.valid
+        ), unknown AS (  -- parents not spelled as in the store: matched case-insensitively
+            SELECT DISTINCT parent FROM v ANTI JOIN models m ON m.hf_id = v.parent
+        ), respelled AS (
+            SELECT u.parent, min(m.hf_id) AS hf_id
+            FROM unknown u JOIN models m ON lower(m.hf_id) = lower(u.parent)
+            GROUP BY u.parent
+        ), s AS (
+            SELECT v.*, coalesce(r.hf_id, v.parent) AS parent_id
+            FROM v LEFT JOIN respelled r USING (parent)
         )
         SELECT child, parent_id AS parent,
             arg_min(relation, (NOT explicit)::INT * 10 + """
@@ -317,17 +393,17 @@ def write_tables(store: Store, *, source: str, retrieved_at: str) -> dict[str, i
     con.execute(
         """
         INSERT INTO license_refs BY NAME
-        SELECT hf_id AS subject, 'model' AS subject_kind,
-               coalesce(license, license_name) AS license_raw, NULL AS license_id,
-               ? AS source, file, row::INTEGER AS row, ?::TIMESTAMP AS retrieved_at
-        FROM _hub_models WHERE coalesce(license, license_name) IS NOT NULL
+        SELECT m.hf_id AS subject, 'model' AS subject_kind,
+               coalesce(m.license, m.license_name) AS license_raw, m.license_id,
+               ? AS source, m.file, m.row, ?::TIMESTAMP AS retrieved_at
+        FROM models m SEMI JOIN _hub_models h ON h.hf_id = m.hf_id
+        WHERE coalesce(m.license, m.license_name) IS NOT NULL
         """,
         params,
     )
     counts = con.execute(
         """SELECT (SELECT count(*) FROM _hub_models),
-                  (SELECT count(*) FROM _hub_edges WHERE lower(child) <> lower(parent)),
-                  (SELECT count(*) FROM _hub_stage)"""
+                  (SELECT count(*) FROM _hub_edges WHERE lower(child) <> lower(parent))"""
     ).fetchone()
-    assert counts is not None
-    return {"models": counts[0], "edges": counts[1], "rows": counts[2]}
+    assert counts is not None and rows_read is not None
+    return {"models": counts[0], "edges": counts[1], "rows": rows_read[0]}

@@ -92,6 +92,12 @@ class Store:
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
 
+    def count_where(self, table: str, where: str, params: Sequence[Any]) -> int:
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}")
+        row = self.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
+        return int(row[0]) if row else 0
+
     def is_empty(self) -> bool:
         return self.count("sources") == 0 and self.count("models") == 0
 

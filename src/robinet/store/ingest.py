@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from robinet.errors import StoreError
-from robinet.sources.base import Batch
+from robinet.sources.base import Batch, SourceInfo
 from robinet.store.db import Store
 from robinet.store.schema import TABLES
 from robinet.store.snapshot import record_snapshot
@@ -88,35 +88,64 @@ def ingest(store: Store, batch: Batch, *, merge: bool = True) -> IngestResult:
             if row.get(_DATE_COLUMNS[table]) is not None
         ]
         imported = {table: len(rows) for table, rows in batch.rows.items()}
-        store.con.execute("DELETE FROM sources WHERE name = ?", [info.name])
-        store.con.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                info.name,
-                info.title,
-                info.origin,
-                info.version,
-                info.license,
-                info.attribution,
-                list(info.files),
-                info.retrieved_at,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                batch.rows_read,
-                sum(imported.values()),
-                batch.rows_rejected,
-                min(dates) if dates else None,
-                max(dates) if dates else None,
-            ],
+        result = IngestResult(
+            source=info.name,
+            rows_read=batch.rows_read,
+            rows_imported=imported,
+            rows_rejected=batch.rows_rejected,
+            warnings=len(batch.warnings),
         )
+        record_source(store, info, result, dates=dates)
         record_snapshot(store, kind="import", source=info.name, counts=imported)
         if merge:
             from robinet.store.merge import rebuild_derived
 
             rebuild_derived(store)
-    return IngestResult(
-        source=info.name,
-        rows_read=batch.rows_read,
-        rows_imported=imported,
-        rows_rejected=batch.rows_rejected,
-        warnings=len(batch.warnings),
+    return result
+
+
+def record_source(
+    store: Store,
+    info: SourceInfo,
+    result: IngestResult,
+    *,
+    dates: list[dt.date] | None = None,
+    date_column: tuple[str, str] | None = None,
+) -> None:
+    """Write (or replace) the `sources` row of one import: counts, dates covered, license.
+
+    The dates covered are `dates`, or the range of `date_column` (table, column) over the rows
+    this source wrote.
+    """
+    date_min = date_max = None
+    if dates:
+        date_min, date_max = min(dates), max(dates)
+    elif date_column:
+        table, column = date_column
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}")
+        row = store.con.execute(
+            f"SELECT min({column})::DATE, max({column})::DATE FROM {table} WHERE source = ?",
+            [info.name],
+        ).fetchone()
+        date_min, date_max = row if row else (None, None)
+    store.con.execute("DELETE FROM sources WHERE name = ?", [info.name])
+    store.con.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            info.name,
+            info.title,
+            info.origin,
+            info.version,
+            info.license,
+            info.attribution,
+            list(info.files),
+            info.retrieved_at,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            result.rows_read,
+            sum(result.rows_imported.values()),
+            result.rows_rejected,
+            date_min,
+            date_max,
+        ],
     )

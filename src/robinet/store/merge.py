@@ -165,6 +165,14 @@ def rebuild_derived(store: Store) -> None:
                 store.con.execute(
                     "UPDATE releases SET region = ? WHERE id = ?", [region.value, row["id"]]
                 )
+    # Hub models of a known organization's namespaces belong to it.
+    store.con.execute(
+        """
+        UPDATE models SET organization = m.id
+        FROM (SELECT id, lower(unnest(hf_orgs)) AS namespace FROM organizations) m
+        WHERE lower(models.author) = m.namespace
+        """
+    )
     store.con.execute(
         """
         UPDATE capability_scores SET release_id = f.release_id, region = r.region

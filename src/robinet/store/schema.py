@@ -225,6 +225,13 @@ TABLES: dict[str, str] = {
             inferred BOOLEAN NOT NULL      -- some hop on the path is inferred
         )
     """,
+    "lineage_descendants": """
+        CREATE TABLE IF NOT EXISTS lineage_descendants (
+            ancestor VARCHAR NOT NULL,     -- descendants of each model, counted by how each
+            relation VARCHAR NOT NULL,     -- descendant was made (its first hop)
+            n BIGINT NOT NULL
+        )
+    """,
     "lineage_anomalies": """
         CREATE TABLE IF NOT EXISTS lineage_anomalies (
             kind VARCHAR NOT NULL,         -- 'cycle', 'self_reference', 'dangling_parent'
@@ -236,15 +243,24 @@ TABLES: dict[str, str] = {
             row INTEGER
         )
     """,
+    "lineage_terms": """
+        CREATE TABLE IF NOT EXISTS lineage_terms (
+            license_id VARCHAR NOT NULL,   -- the terms of each license present in `models`,
+            kind VARCHAR NOT NULL,         -- copied from the license knowledge base at rebuild
+            clause VARCHAR,
+            quote VARCHAR,
+            summary VARCHAR,
+            mode VARCHAR,                  -- same_license | pass_through_use_restrictions
+            prefix VARCHAR                 -- naming: the required name prefix
+        )
+    """,
     "lineage_obligations": """
         CREATE TABLE IF NOT EXISTS lineage_obligations (
-            model VARCHAR NOT NULL,
-            origin VARCHAR NOT NULL,       -- the model itself or the ancestor that imposes it
-            depth INTEGER NOT NULL,        -- 0 = the model's own license
-            license_id VARCHAR NOT NULL,
-            kind VARCHAR NOT NULL,         -- term kind (derivatives, naming, attribution, ...)
-            clause VARCHAR,
-            summary VARCHAR,
+            model VARCHAR NOT NULL,        -- one row per license a model inherits:
+            license_id VARCHAR NOT NULL,   -- its terms are in lineage_terms
+            origin VARCHAR NOT NULL,       -- the nearest ancestor under that license
+            depth INTEGER NOT NULL,
+            first_relation VARCHAR NOT NULL, -- how the model itself was made on that path
             confidence DOUBLE NOT NULL
         )
     """,

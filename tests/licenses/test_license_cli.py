@@ -1,0 +1,119 @@
+"""`robinet license ...`: JSON output, exit codes, batches with bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from robinet.cli import app
+from robinet.licenses import knowledge_base
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | bytes | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, ["license", *args], input=input)
+    return result.exit_code, result.stdout
+
+
+def test_identify_batch_with_bad_inputs(tmp_path: Path) -> None:
+    good = tmp_path / "LICENSE"
+    good.write_text(knowledge_base().get("llama-3.3-license-2024").text())
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "weights.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 1000)
+    code, out = run(
+        "identify", str(good), str(empty), str(binary), str(tmp_path / "nope"), "--json"
+    )
+    assert code == 0
+    docs = json.loads(out)
+    assert [d["license"] for d in docs] == ["llama-3.3-license-2024", None, None, None]
+    assert docs[0]["scancode_key"] == "llama-3.3-license-2024"
+    assert docs[0]["spdx"] == "LicenseRef-scancode-llama-3.3-license-2024"
+    assert docs[0]["confidence"] >= 0.9 and docs[0]["evidence"]
+    assert [d["error"] is None for d in docs] == [True, False, False, False]
+    assert out == json.dumps(docs, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_identify_stdin_and_all_bad_exit_code(tmp_path: Path) -> None:
+    code, out = run("identify", "--json", input=knowledge_base().get("qwen-2024").text())
+    assert code == 0 and json.loads(out)[0]["license"] == "qwen-2024"
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    code, _ = run("identify", str(empty))
+    assert code == 3
+    code, out = run("identify", "-", input="Llama 3.1 Community License")
+    assert code == 0 and "llama-3.1-license-2024" in out
+
+
+def test_identify_two_licenses_json() -> None:
+    kb = knowledge_base()
+    _, out = run(
+        "identify", "--json", input=kb.get("mit").text() + kb.get("gemma-tou-2024-04-01").text()
+    )
+    (doc,) = json.loads(out)
+    assert [m["license"] for m in doc["matches"]] == ["gemma-tou-2024-04-01", "mit"]
+
+
+def test_resolve() -> None:
+    code, out = run("resolve", "other", "--license-name", "deepseek", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["license_id"] == "deepseek-la-1.0" and doc["source"] == "license_name"
+    code, out = run("resolve", "unknown")
+    assert code == 0 and "null" in out
+
+
+def test_check_exit_codes() -> None:
+    code, out = run("check", "llama-3.1-license-2024", "--monthly-users", "800000000", "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["verdict"]["decision"] == "deny"
+    assert doc["verdict"]["reasons"][0]["clause"] == "2"
+    code, out = run(
+        "check", "llama-3.1-license-2024", "--region", "DE", "--monthly-users", "5000000"
+    )
+    assert code == 0 and "conditional" in out and "Built with Llama" in out
+    code, _ = run("check", "mit")
+    assert code == 0
+    code, _ = run("check", "no-such-license")
+    assert code == 2
+    code, _ = run("check", "mit", "--use", "evil")
+    assert code == 2
+    code, _ = run("check", "deepseek-la-1.0", "--purpose", "military drones")
+    assert code == 1
+
+
+def test_show_list_compare() -> None:
+    code, out = run("show", "qwen-2024", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["id"] == "qwen-2024" and doc["terms"] and "text_file" not in doc
+    code, out = run("show", "qwen-2024")
+    assert code == 0 and "100 million" in out
+    code, out = run("list", "--json")
+    ids = [d["id"] for d in json.loads(out)]
+    assert ids == sorted(ids) and len(ids) == len(knowledge_base())
+    code, out = run("list", "--category", "policy", "--json")
+    assert {d["category"] for d in json.loads(out)} == {"policy"}
+    classic = [
+        "deepseek-la-1.0",
+        "mit",
+        "llama-3.1-license-2024",
+        "qwen-2024",
+        "tencent-hunyuan-community-2024",
+    ]
+    code, out = run("compare", *classic, "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["licenses"] == classic
+    assert "700 million" in doc["rows"]["user_threshold"]["llama-3.1-license-2024"]
+    assert doc["rows"]["user_threshold"]["mit"] == ""
+    assert "European Union" in doc["rows"]["territory"]["tencent-hunyuan-community-2024"]
+    code, out = run("compare", *classic)
+    assert code == 0 and "territory" in out
+    code, _ = run("compare", "mit", "nope")
+    assert code == 2

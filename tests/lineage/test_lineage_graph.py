@@ -1,0 +1,177 @@
+"""Lineage, inheritance and conflicts on hand-built cases (tests/fixtures/lineage/built.jsonl)."""
+
+from __future__ import annotations
+
+import pytest
+
+from robinet.errors import NotFoundError, UsageError
+from robinet.lineage import licensing
+from robinet.lineage.query import check, conflicts, lineage
+from robinet.model import Decision
+from robinet.store import Store
+
+
+def _edge(store: Store, child: str) -> list[dict]:
+    return store.query(
+        "SELECT parent, relation, source, confidence, evidence FROM edges WHERE child = ? "
+        "ORDER BY parent",
+        [child],
+    )
+
+
+def test_each_declared_signal_gives_its_edge(built_store: Store) -> None:
+    card = _edge(built_store, "acme/SuperChat-8B")[0]
+    assert (card["relation"], card["source"], card["confidence"]) == ("finetune", "card", 1.0)
+    assert "tag base_model:finetune:meta-llama/Llama-3.1-8B" in card["evidence"]
+    gguf = _edge(built_store, "quanter/SuperChat-8B-GGUF")[0]
+    assert (gguf["parent"], gguf["relation"], gguf["source"]) == (
+        "acme/SuperChat-8B", "quantized", "gguf",
+    )  # fmt: skip
+    adapter = _edge(built_store, "lora/Research-7B-lora")[0]
+    assert (adapter["relation"], adapter["source"]) == ("adapter", "adapter_config")
+    tag = _edge(built_store, "orphan/ft")[0]
+    assert (tag["parent"], tag["relation"], tag["source"]) == (
+        "gone/deleted-model", "adapter", "tag",
+    )  # fmt: skip
+    # A URL in base_model is normalized to the repo id.
+    assert _edge(built_store, "url/child")[0]["parent"] == "permissive/Base-7B"
+
+
+def test_merge_of_two_parents_with_different_licenses(built_store: Store) -> None:
+    edges = _edge(built_store, "merger/Merged-7B")
+    assert [(e["parent"], e["relation"]) for e in edges] == [
+        ("nclab/Research-7B", "merge"),
+        ("permissive/Base-7B", "merge"),
+    ]
+    assert "mergekit config models" in edges[0]["evidence"]
+    found = conflicts(built_store, model="merger/Merged-7B")["conflicts"]
+    assert [(c["type"], c["ancestor"], c["ancestor_license"], c["clause"]) for c in found] == [
+        ("noncommercial_ancestor", "nclab/Research-7B", "cc-by-nc-4.0", "1")
+    ]
+    assert "NonCommercial" in found[0]["quote"]
+    # Both parents' terms are inherited, next to the model's own.
+    verdict = check(built_store, "merger/Merged-7B", licensing.make_use(use="commercial"))
+    origins = {(o["origin"], o["depth"]) for o in verdict.obligations}
+    assert {o for o, _ in origins} == {
+        "merger/Merged-7B", "nclab/Research-7B", "permissive/Base-7B",
+    }  # fmt: skip
+    assert ("merger/Merged-7B", 0) in origins
+    assert verdict.decision == Decision.DENY
+    assert [(v.license, v.models) for v in verdict.decided_by] == [
+        ("cc-by-nc-4.0", ["nclab/Research-7B"])
+    ]
+
+
+def test_quantization_of_a_finetune_of_llama_3_1(built_store: Store) -> None:
+    result = lineage(built_store, "quanter/SuperChat-8B-GGUF")
+    assert [(a.id, a.relation, a.depth, a.source) for a in result.ancestors] == [
+        ("acme/SuperChat-8B", "quantized", 1, "gguf"),
+        ("meta-llama/Llama-3.1-8B", "finetune", 2, "card"),
+    ]
+    assert result.roots == ["meta-llama/Llama-3.1-8B"]
+    # The fine-tune relabelled Apache-2.0 breaks the Llama 3.1 license twice.
+    types = {c["type"]: c for c in conflicts(built_store, model="acme/SuperChat-8B")["conflicts"]}
+    assert set(types) == {"more_permissive", "missing_naming"}
+    assert types["missing_naming"]["clause"] == "1.b.i"
+    assert "Llama" in types["missing_naming"]["quote"]
+    assert types["more_permissive"]["ancestor"] == "meta-llama/Llama-3.1-8B"
+    # The quantized copy declares no license: it inherits Llama 3.1's, not only Apache's.
+    quant = conflicts(built_store, model="quanter/SuperChat-8B-GGUF")["conflicts"]
+    assert [(c["type"], c["ancestor_license"]) for c in quant] == [
+        ("missing_license", "llama-3.1-license-2024")
+    ]
+    verdict = check(built_store, "quanter/SuperChat-8B-GGUF", licensing.make_use(use="commercial"))
+    kinds = {(o["origin"], o["depth"], o["kind"]) for o in verdict.obligations}
+    assert ("meta-llama/Llama-3.1-8B", 2, "derivatives") in kinds
+    assert ("meta-llama/Llama-3.1-8B", 2, "attribution") in kinds
+    # Naming binds models that are made, not a quantized copy — but it binds the fine-tune.
+    assert not any(kind == "naming" for _, _, kind in kinds)
+    finetune = check(built_store, "acme/SuperChat-8B", licensing.make_use(use="commercial"))
+    assert ("meta-llama/Llama-3.1-8B", 1, "naming") in {
+        (o["origin"], o["depth"], o["kind"]) for o in finetune.obligations
+    }
+    assert verdict.decision == Decision.CONDITIONAL
+    assert any(v.license is None for v in verdict.decided_by)  # its own license is unknown
+    licenses = {v.license for v in verdict.licenses}
+    assert {"llama-3.1-license-2024", "apache-2.0", None} <= licenses
+
+
+def test_well_named_llama_finetune_has_no_conflict(built_store: Store) -> None:
+    assert conflicts(built_store, model="goodname/Llama-3.1-Good-8B")["conflicts"] == []
+
+
+def test_cycle_is_reported_not_walked(built_store: Store) -> None:
+    result = lineage(built_store, "loop/a", tree=True)
+    assert [(a.id, a.depth) for a in result.ancestors] == [("loop/b", 1)]
+    assert result.roots == []  # a pure cycle has no root
+    assert {a["kind"] for a in result.anomalies} == {"cycle"}
+    assert result.tree is not None
+    assert result.tree["parents"][0]["parents"][0] == {
+        "id": "loop/a", "relation": "finetune", "confidence": 1.0, "seen": True,
+    }  # fmt: skip
+
+
+def test_self_reference_and_dangling_parent(built_store: Store) -> None:
+    assert _edge(built_store, "self/model") == []
+    kinds = {
+        (r["kind"], r["model"])
+        for r in built_store.query("SELECT kind, model FROM lineage_anomalies")
+    }
+    assert ("self_reference", "self/model") in kinds
+    assert ("dangling_parent", "orphan/ft") in kinds
+    result = lineage(built_store, "orphan/ft")
+    assert result.roots == ["gone/deleted-model"]
+    assert result.ancestors[0].in_store is False
+    # The dangling parent can itself be looked up.
+    assert lineage(built_store, "gone/deleted-model").descendants["total"] == 1
+
+
+def test_inferred_edges_have_evidence_and_confidence_below_one(built_store: Store) -> None:
+    inferred = built_store.query(
+        "SELECT child, parent, relation, confidence, evidence FROM edges WHERE source = 'name' "
+        "ORDER BY child"
+    )
+    assert [(e["child"], e["parent"], e["relation"], e["confidence"]) for e in inferred] == [
+        ("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B", "finetune", 0.7),
+        ("reup/Research-7B", "nclab/Research-7B", "finetune", 0.4),
+        ("someoneelse/Llama-3.1-8B-Instruct-AWQ", "meta-llama/Llama-3.1-8B-Instruct",
+         "quantized", 0.6),
+    ]  # fmt: skip
+    assert all(e["evidence"].startswith("name: ") for e in inferred)
+    # A path through an inferred edge is marked inferred, with the product of confidences.
+    result = lineage(built_store, "someoneelse/Llama-3.1-8B-Instruct-AWQ")
+    assert [(a.id, a.inferred, a.confidence) for a in result.ancestors] == [
+        ("meta-llama/Llama-3.1-8B-Instruct", True, 0.6),
+        ("meta-llama/Llama-3.1-8B", True, 0.42),
+    ]
+
+
+def test_descendants_by_relation(built_store: Store) -> None:
+    d = lineage(built_store, "meta-llama/Llama-3.1-8B").descendants
+    assert d["total"] == 5
+    assert d["by_relation"] == {
+        "finetune": 3, "adapter": 0, "quantized": 2, "merge": 0, "distill": 0,
+    }  # fmt: skip
+
+
+def test_conflict_filters(built_store: Store) -> None:
+    everything = conflicts(built_store)
+    assert everything["counts"] == {
+        "more_permissive": 1, "noncommercial_ancestor": 1, "missing_naming": 1,
+        "missing_license": 1,
+    }  # fmt: skip
+    under_llama = conflicts(built_store, root="meta-llama/Llama-3.1-8B")
+    assert {c["model"] for c in under_llama["conflicts"]} == {
+        "acme/SuperChat-8B", "quanter/SuperChat-8B-GGUF",
+    }  # fmt: skip
+    naming = conflicts(built_store, type="missing_naming")
+    assert [c["model"] for c in naming["conflicts"]] == ["acme/SuperChat-8B"]
+    assert naming["counts"]["more_permissive"] == 1  # counts stay over every type
+    with pytest.raises(UsageError):
+        conflicts(built_store, type="nonsense")
+    with pytest.raises(NotFoundError):
+        lineage(built_store, "no/such-model")
+
+
+def test_lookup_is_case_insensitive(built_store: Store) -> None:
+    assert lineage(built_store, "ACME/superchat-8b").model == "acme/SuperChat-8B"

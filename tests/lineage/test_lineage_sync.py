@@ -1,0 +1,305 @@
+"""Live sync against a fake Hub behind `huggingface_hub`'s mock transport: pages, 429 with
+Retry-After, `license: other` files, incremental runs, interruption and `kill -9` resume.
+
+The responses follow the Hub API's shape (tests/fixtures/lineage/hub_api/models.json); the
+fake serves them like `GET /api/models` does: sorted by lastModified, paginated by a cursor in
+the `Link: <...>; rel="next"` header.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from robinet.errors import SourceError
+from robinet.sources.hub_sync import HubClient, retry_after, sync_hub
+from robinet.store import Store
+
+MODELS = Path(__file__).resolve().parent.parent / "fixtures/lineage/hub_api/models.json"
+LICENSE_TEXT = (files("robinet.licenses") / "texts" / "deepseek-la-1.0.txt").read_text()
+
+
+class FakeHub:
+    """A Hub with `models`, answering list pages of `page_size` and license files."""
+
+    def __init__(self, models: list[dict[str, Any]], page_size: int = 2) -> None:
+        self.models = models
+        self.page_size = page_size
+        self.requests: list[str] = []
+        self.fail: Callable[[httpx2.Request], httpx2.Response | None] | None = None
+
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(str(request.url))
+        if self.fail is not None:
+            failed = self.fail(request)
+            if failed is not None:
+                return failed
+        path = request.url.path
+        if path == "/api/models":
+            return self._list(request)
+        if path.startswith("/api/models/"):
+            repo = path.removeprefix("/api/models/")
+            model = next((m for m in self.models if m["id"] == repo), None)
+            if model is None:
+                return httpx2.Response(404, json={"error": "Repository not found"})
+            return httpx2.Response(200, json=model)
+        if "/resolve/" in path:
+            repo, _, rest = path.strip("/").partition("/resolve/")
+            sha, _, name = rest.partition("/")
+            model = next((m for m in self.models if m["id"] == repo), None)
+            if model is None or sha != model["sha"] or name != "LICENSE":
+                return httpx2.Response(404, json={"error": "Entry not found"})
+            return httpx2.Response(200, text=LICENSE_TEXT)
+        return httpx2.Response(404, json={"error": "Repository not found"})
+
+    def _list(self, request: httpx2.Request) -> httpx2.Response:
+        params = request.url.params
+        assert "cardData" in params.get_list("expand[]")
+        items = sorted(self.models, key=lambda m: m["lastModified"], reverse=True)
+        if params.get("author"):
+            items = [m for m in items if m["author"] == params["author"]]
+        if params.get("filter"):
+            wanted = params["filter"]
+            items = [m for m in items if wanted in m["tags"]]
+        if params.get("search"):
+            items = [m for m in items if params["search"].lower() in m["id"].lower()]
+        start = int(params.get("cursor", "0"))
+        page = items[start : start + self.page_size]
+        headers = {}
+        if start + self.page_size < len(items):
+            following = request.url.copy_set_param("cursor", str(start + self.page_size))
+            headers["Link"] = f'<{following}>; rel="next"'
+        return httpx2.Response(200, json=page, headers=headers)
+
+
+def install(hub: FakeHub) -> None:
+    import huggingface_hub
+
+    huggingface_hub.set_client_factory(
+        lambda: httpx2.Client(transport=httpx2.MockTransport(hub.handler))
+    )
+
+
+@pytest.fixture
+def hub() -> Iterator[FakeHub]:
+    import huggingface_hub
+    from huggingface_hub.utils._http import default_client_factory
+
+    fake = FakeHub(json.loads(MODELS.read_text()))
+    install(fake)
+    yield fake
+    huggingface_hub.set_client_factory(default_client_factory)
+
+
+def _client(sleeps: list[float]) -> HubClient:
+    return HubClient(sleep=sleeps.append, max_retries=3)
+
+
+def _ids(store: Store) -> list[str]:
+    return [r[0] for r in store.con.execute("SELECT hf_id FROM models ORDER BY 1").fetchall()]
+
+
+def test_author_sync_pages_licenses_and_lineage(hub: FakeHub) -> None:
+    store = Store.memory()
+    sleeps: list[float] = []
+    report = sync_hub(store, authors=["deepseek-ai"], client=_client(sleeps))
+    assert report.models == 4 and report.pages == 2
+    assert _ids(store) == [
+        "deepseek-ai/DeepSeek-V2-Lite", "deepseek-ai/DeepSeek-V2-Lite-Chat",
+        "deepseek-ai/deepseek-coder-6.7b-base", "deepseek-ai/deepseek-coder-6.7b-instruct",
+    ]  # fmt: skip
+    # `license: other` -> LICENSE fetched at the pinned sha and identified.
+    lite = "deepseek-ai/DeepSeek-V2-Lite"
+    assert any(f"/{lite}/resolve/604d5664dddd88a0433dbae533b7fe9472482de0/LICENSE" in u
+               for u in hub.requests)  # fmt: skip
+    assert report.licenses_fetched == 4 and report.licenses_identified == 4
+    assert store.scalar("SELECT license_id FROM models WHERE hf_id = ?", [lite]) == (
+        "deepseek-la-1.0"
+    )
+    refs = store.query(
+        "SELECT license_id, file FROM license_refs WHERE subject = ? AND source = ?",
+        [lite, "hf-hub-license-file"],
+    )
+    assert refs[0]["license_id"] == "deepseek-la-1.0"
+    assert refs[0]["file"].endswith("/LICENSE")
+    edge = store.query("SELECT parent, relation FROM edges WHERE child = ?", [f"{lite}-Chat"])
+    assert edge == [{"parent": lite, "relation": "finetune"}]
+    assert report.lineage["with_declared_lineage"] == 2
+    assert sleeps == []
+
+
+def test_429_is_retried_after_retry_after(hub: FakeHub) -> None:
+    calls = {"n": 0}
+
+    def throttle(request: httpx2.Request) -> httpx2.Response | None:
+        if request.url.path == "/api/models" and calls["n"] < 2:
+            calls["n"] += 1
+            return httpx2.Response(429, headers={"Retry-After": "7"}, json={"error": "slow"})
+        return None
+
+    hub.fail = throttle
+    sleeps: list[float] = []
+    store = Store.memory()
+    report = sync_hub(store, authors=["deepseek-ai"], client=_client(sleeps))
+    assert sleeps == [7.0, 7.0]
+    assert report.retries == 2
+    assert report.models == 4
+
+
+def test_backoff_without_retry_after_and_giving_up(hub: FakeHub) -> None:
+    hub.fail = lambda request: httpx2.Response(503, json={"error": "down"})
+    sleeps: list[float] = []
+    with pytest.raises(SourceError, match="503"):
+        sync_hub(Store.memory(), authors=["deepseek-ai"], client=_client(sleeps))
+    assert sleeps == [1.0, 2.0, 4.0]
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after("12") == 12.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
+    assert retry_after("soon") is None
+    assert retry_after(None) is None
+
+
+def test_second_run_is_incremental(hub: FakeHub) -> None:
+    store = Store.memory()
+    sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+    watermark = store.scalar(
+        "SELECT watermark FROM hub_sync_state WHERE key = 'author:deepseek-ai'"
+    )
+    assert watermark == "2024-06-25T09:13:02.000Z"
+    newer = copy.deepcopy(hub.models[2])
+    newer.update(id="deepseek-ai/deepseek-coder-1.3b-base", lastModified="2024-07-01T00:00:00.000Z")
+    hub.models.append(newer)
+    hub.requests.clear()
+    report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+    assert report.models == 1 and report.pages == 1
+    assert len([u for u in hub.requests if "/api/models" in u]) == 1
+    assert store.count("models") == 5
+    # --full ignores the watermark.
+    assert sync_hub(store, authors=["deepseek-ai"], full=True, client=_client([])).models == 5
+
+
+def test_limit_does_not_move_the_watermark(hub: FakeHub) -> None:
+    store = Store.memory()
+    report = sync_hub(store, authors=["deepseek-ai"], limit=1, client=_client([]))
+    assert report.models == 1 and store.count("models") == 1
+    assert store.query("SELECT cursor, watermark FROM hub_sync_state") == [
+        {"cursor": None, "watermark": None}
+    ]
+    # The next run is not limited: it fetches what the first one left.
+    assert sync_hub(store, authors=["deepseek-ai"], client=_client([])).models == 4
+    assert store.count("models") == 4
+
+
+def test_interrupted_run_resumes_where_it_stopped(hub: FakeHub) -> None:
+    hub.fail = lambda r: httpx2.Response(500) if r.url.params.get("cursor") == "2" else None
+    store = Store.memory()
+    with pytest.raises(SourceError):
+        sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+    state = store.query("SELECT * FROM hub_sync_state")[0]
+    assert state["cursor"].endswith("cursor=2") and state["pages"] == 1
+    assert store.count("models") == 2  # page 1 committed
+    hub.fail = None
+    hub.requests.clear()
+    report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+    assert report.resumed
+    assert all("cursor=2" in u for u in hub.requests if "/api/models" in u)
+    assert store.count("models") == 4
+    assert store.query("SELECT cursor FROM hub_sync_state") == [{"cursor": None}]
+
+
+KILL_SCRIPT = """
+import importlib.util, os, signal, sys
+spec = importlib.util.spec_from_file_location("sync_tests", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+import json
+hub = mod.FakeHub(json.loads(mod.MODELS.read_text()), page_size=1)
+def die(request):
+    if request.url.params.get("cursor") == "3":
+        os.kill(os.getpid(), signal.SIGKILL)
+hub.fail = die
+mod.install(hub)
+from robinet.store import Store
+from robinet.sources.hub_sync import sync_hub
+store = Store.open(sys.argv[2])
+sync_hub(store, authors=["deepseek-ai"])
+"""
+
+
+def test_kill_9_loses_and_duplicates_nothing(hub: FakeHub, tmp_path: Path) -> None:
+    db = tmp_path / "sync.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, __file__, str(db)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-2000:]
+    with Store.open(db) as store:
+        assert store.count("models") == 3  # pages 0, 1, 2 committed, one model each
+        assert store.scalar("SELECT cursor FROM hub_sync_state").endswith("cursor=3")
+        hub.page_size = 1
+        report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+        assert report.resumed and report.models == 1
+        assert store.count("models") == 4
+        dupes = store.scalar(
+            "SELECT count(*) FROM (SELECT subject, source FROM license_refs "
+            "GROUP BY ALL HAVING count(*) > 1)"
+        )
+        assert dupes == 0
+        assert store.scalar("SELECT count(*) FROM edges") == 2
+
+
+def test_family_sync_follows_children(hub: FakeHub) -> None:
+    store = Store.memory()
+    report = sync_hub(store, family="deepseek-ai/deepseek-coder-6.7b-base", client=_client([]))
+    assert _ids(store) == [
+        "TheBloke/deepseek-coder-6.7B-instruct-GGUF", "deepseek-ai/deepseek-coder-6.7b-base",
+        "deepseek-ai/deepseek-coder-6.7b-instruct",
+    ]  # fmt: skip
+    assert report.models == 3
+    assert "children:deepseek-ai/deepseek-coder-6.7b-instruct" in report.queries
+    chain = store.query(
+        "SELECT ancestor, depth FROM lineage_closure WHERE model = ? ORDER BY depth",
+        ["TheBloke/deepseek-coder-6.7B-instruct-GGUF"],
+    )
+    assert [c["ancestor"] for c in chain] == [
+        "deepseek-ai/deepseek-coder-6.7b-instruct", "deepseek-ai/deepseek-coder-6.7b-base",
+    ]  # fmt: skip
+
+
+def test_nothing_to_sync_is_a_usage_error() -> None:
+    from robinet.errors import UsageError
+
+    with pytest.raises(UsageError):
+        sync_hub(Store.memory())
+
+
+def test_sync_hub_command_live(hub: FakeHub, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from robinet.cli import app
+    from robinet.sources.hub_dump import import_records
+
+    db = tmp_path / "live.duckdb"
+    with Store.open(db) as store:  # not empty: the bundled snapshot is not loaded
+        import_records(store, [{"id": "seed/model"}], source="seed")
+    result = CliRunner().invoke(
+        app, ["sync", "hub", "--author", "deepseek-ai", "--db", str(db), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["models"] == 4 and data["queries"] == ["author:deepseek-ai"]
+    assert data["licenses_identified"] == 4
+    assert data["lineage"]["models"] == 5
