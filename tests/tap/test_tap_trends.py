@@ -100,14 +100,14 @@ def test_downloads_share_on_a_hand_made_store(memory_store) -> None:
     )
     rows = trend(memory_store, "downloads_share", "region").series
     assert {(r["period"], r["group"]): r["share"] for r in rows} == {
-        ("2024H1", "CN"): 0.75,
-        ("2024H1", "US"): 0.25,
-        ("2024H2", "unknown"): 1.0,
+        ("2024-H1", "CN"): 0.75,
+        ("2024-H1", "US"): 0.25,
+        ("2024-H2", "unknown"): 1.0,
     }
 
 
 def test_half_years_and_series_on_hand_rows() -> None:
-    assert half_year(D(2024, 6, 30)) == "2024H1" and half_year(D(2024, 7, 1)) == "2024H2"
+    assert half_year(D(2024, 6, 30)) == "2024-H1" and half_year(D(2024, 7, 1)) == "2024-H2"
     rows: list[dict[str, Any]] = [
         {"date": D(2024, 1, 5), "tier": "open-unrestricted", "region": "CN"},
         {"date": D(2024, 2, 5), "tier": "api", "region": "US"},
@@ -116,7 +116,7 @@ def test_half_years_and_series_on_hand_rows() -> None:
     ]
     share = open_share_series(rows, None)
     assert share[0] == {
-        "period": "2024H1",
+        "period": "2024-H1",
         "group": "all",
         "open": 1,
         "known": 2,
@@ -124,7 +124,7 @@ def test_half_years_and_series_on_hand_rows() -> None:
         "open_share": 0.5,
     }
     by_region = {(r["period"], r["group"]): r for r in open_share_series(rows, "region")}
-    assert by_region[("2024H1", "US")]["open_share"] == 0.0
+    assert by_region[("2024-H1", "US")]["open_share"] == 0.0
     counts = releases_series(rows, None)
     assert counts[0]["total"] == 3 and counts[0]["unknown"] == 1 and counts[0]["api"] == 1
 

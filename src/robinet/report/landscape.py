@@ -38,10 +38,6 @@ _GROUP = """CASE WHEN tier LIKE 'open-%' THEN 'open-weight'
                  WHEN tier IN ('api', 'hosted') THEN 'api/hosted' ELSE 'unreleased' END"""
 
 
-def half_year(date: dt.date) -> str:
-    return f"{date.year}-H{1 if date.month <= 6 else 2}"
-
-
 def releases_by_region_and_tier(store: Store) -> Section:
     rows = store.query(
         f"""

@@ -263,7 +263,12 @@ def restrictiveness_section(store: Store) -> Section:
         for v in license_chain(ids):
             chain_rows.append({"kind": "license_version", "group": chain, **v})
     rows += chain_rows
-    fig.update_layout(height=400, margin={"t": 30}, yaxis_title="mean restrictiveness (0-1)")
+    fig.update_layout(
+        height=400,
+        margin={"t": 30},
+        yaxis_title="mean restrictiveness (0-1)",
+        xaxis={"categoryorder": "category ascending"},
+    )
     summary = [
         f"{chain}: "
         + " -> ".join(f"{v['license']} {v['score']}" for v in chain_rows if v["group"] == chain)

@@ -30,7 +30,7 @@ GROUPINGS = (None, "region", "org")
 
 
 def half_year(d: dt.date) -> str:
-    return f"{d.year}H{1 if d.month <= 6 else 2}"
+    return f"{d.year}-H{1 if d.month <= 6 else 2}"
 
 
 @dataclass(frozen=True, slots=True)
