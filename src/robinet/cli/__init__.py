@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from robinet import __version__
@@ -42,5 +44,19 @@ def _register() -> None:
 _register()
 
 
+INTERNAL_ERROR = 4
+
+
 def main() -> None:
-    app()
+    """Run the CLI. A crash exits 4, never 1: exit 1 means a deny verdict, and CI relies on it."""
+    try:
+        app()
+    except Exception as exc:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in robinet: please report it with the command and the traceback\n"
+        )
+        raise SystemExit(INTERNAL_ERROR) from None

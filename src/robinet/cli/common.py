@@ -44,13 +44,14 @@ def print_json(value: Any) -> None:
     sys.stdout.write(dump_json(value) + "\n")
 
 
-def store_from(db: Path | None) -> Store:
-    """Open the store named by --db (or the default), seeding it when it is new."""
+def store_from(db: Path | None, *, write: bool = False) -> Store:
+    """Open the store named by --db (or the default), seeding it when it is new.
+
+    Commands that only read open it read-only, so that many can run at once.
+    """
     from robinet.store import open_store
 
-    if db is None:
-        return open_store()
-    return open_store(db)
+    return open_store(db, read_only=not write)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -104,8 +104,15 @@ def releases(
     if json_:
         print_json(rows)
         return
+    if limit < 0:
+        raise UsageError("--limit takes 0 (all) or a positive number of rows")
+    dated = [r for r in rows if r["date"] is not None]
+    undated = [r for r in rows if r["date"] is None]
+    # "The latest N": the newest dated releases, shown oldest first; undated ones come last.
+    shown = rows if limit == 0 else (dated[-limit:] + undated)[:limit]
     table = Table("date", "name", "organization", "countries", "tier", "hf_id", "sources")
-    shown = rows if limit == 0 else rows[-limit:]
+    for column in table.columns:
+        column.overflow = "fold"
     for r in shown:
         table.add_row(
             str(r["date"] or "–"),
@@ -114,11 +121,14 @@ def releases(
             ",".join(r["countries"] or []),
             r["tier"] or "–",
             r["hf_id"] or "–",
-            ",".join(r["sources"]),
+            ", ".join(r["sources"]),
         )
     out_console.print(table)
     if len(shown) < len(rows):
-        err_console.print(f"{len(rows)} releases; the latest {len(shown)} shown (--limit 0: all)")
+        err_console.print(
+            f"{len(rows)} releases ({len(undated)} undated); the latest {len(shown)} shown "
+            "(--limit 0: all)"
+        )
 
 
 @handle_errors
@@ -135,7 +145,11 @@ def orgs(
     if json_:
         print_json(rows)
         return
+    if limit < 0:
+        raise UsageError("--limit takes 0 (all) or a positive number of rows")
     table = Table("id", "name", "country", "region", "releases", "open", "last", "hub orgs")
+    for column in table.columns:
+        column.overflow = "fold"
     for r in rows if limit == 0 else rows[:limit]:
         table.add_row(
             r["id"],
@@ -226,7 +240,7 @@ def snapshot_restore(json_: JsonOption = False, db: DbOption = None) -> None:
     """Replace the store's data with the bundled snapshot (in one transaction)."""
     from robinet.store.snapshot import load_bundled
 
-    with store_from(db) as store:
+    with store_from(db, write=True) as store:
         counts = load_bundled(store)
     if json_:
         print_json(counts)

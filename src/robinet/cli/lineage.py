@@ -6,6 +6,8 @@ format the result. Progress goes to stderr; `--json` prints one document on stdo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +34,22 @@ def register(app: typer.Typer) -> None:
     app.command("lineage")(lineage_cmd)
     app.command("check")(check_cmd)
     app.command("conflicts")(conflicts_cmd)
+
+
+@contextmanager
+def _progress(start: str) -> Iterator[Callable[[str], None]]:
+    """Progress on stderr: a transient status line on a terminal; plain lines otherwise (a cron
+    job's log, a pipe), so that a long wait is never silent. Never on stdout."""
+    if err_console.is_terminal:
+        with err_console.status(escape(start)) as status:
+            yield lambda message: status.update(escape(message))
+        return
+
+    def line(message: str) -> None:
+        err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+    line(start)
+    yield line
 
 
 @sync_app.command("hub")
@@ -70,7 +88,11 @@ def sync_hub_cmd(
     """Sync Hub models (live, incremental and resumable) or import a dump; recompute lineage."""
     from robinet.cli.common import to_jsonable
 
-    store = store_from(db)
+    if from_ is None and (author or search or family or everything):
+        from robinet.sources.hub_sync import ensure_online
+
+        ensure_online()  # HF_HUB_OFFLINE=1: fail before opening (or seeding) the store
+    store = store_from(db, write=True)
     if from_ is not None:
         from robinet.sources.hub_dump import import_dump, register_source
 
@@ -80,7 +102,7 @@ def sync_hub_cmd(
     else:
         from robinet.sources.hub_sync import sync_hub
 
-        with err_console.status("syncing from the Hub…") as status:
+        with _progress("syncing from the Hub…") as progress:
             report = sync_hub(
                 store,
                 authors=author or [],
@@ -90,7 +112,7 @@ def sync_hub_cmd(
                 full=full,
                 limit=limit,
                 source=source,
-                progress=lambda message: status.update(message),
+                progress=progress,
             )
     data = to_jsonable(report)
     if json_:

@@ -128,10 +128,21 @@ class UseCase:
             )
         if self.monthly_users is not None and self.monthly_users < 0:
             raise UsageError("monthly users cannot be negative")
-        if self.region is not None and not re.fullmatch(r"[A-Za-z]{2}", self.region):
+        if self.region is not None and not _known_region(self.region):
             raise UsageError(
                 f"region must be an ISO 3166-1 alpha-2 code such as DE or EU, not {self.region!r}"
             )
+
+
+def _known_region(region: str) -> bool:
+    """A real ISO 3166-1 alpha-2 country, EU, or one of the aliases licenses use (UK, EL)."""
+    import pycountry
+
+    code = region.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        return False
+    code = COUNTRY_ALIASES.get(code, code)
+    return code == "EU" or pycountry.countries.get(alpha_2=code) is not None
 
 
 def purpose_categories(purpose: str | None) -> set[str]:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from robinet import __version__
+from robinet.errors import UsageError
 from robinet.report import landscape
 from robinet.report.section import Section, SectionBuilder
 from robinet.store import Store
@@ -113,8 +114,21 @@ def render_html(report: Report) -> str:
     )
 
 
+DEFAULT_NAME = "robinet-report.html"
+
+
 def write_report(report: Report, out: Path) -> Path:
+    """Write the HTML to `out` (a folder gets robinet-report.html inside it)."""
     out = out.expanduser()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
+    if out.is_dir():
+        out = out / DEFAULT_NAME
+    page = render_html(report)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the report to {out}: {exc.strerror or exc}",
+            hint="pass --out with a file path in a folder you can write to",
+        ) from exc
     return out.resolve()

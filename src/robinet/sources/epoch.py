@@ -163,14 +163,22 @@ class EpochSource:
         org_raw = (raw.get("Organization") or "").strip()
         orgs = directory.split(org_raw) if org_raw else ()
         countries: set[str] = set()
+        codes: list[str | None] = []
         for part in (raw.get(t.country_col) or "").split(","):
             try:
                 code = country_code(part)
             except UnknownCountry:
                 batch.warn(file, number, f"unknown country {part!r} left out", t.country_col)
-                continue
+                code = None
+            codes.append(code)
             if code:
                 countries.add(code)
+        # Epoch repeats the country once per organization, in the same order: pair them up.
+        parts = [p for p in org_raw.split(",") if p.strip()]
+        org_country: dict[str, str | None] = {}
+        if len(parts) == len(codes):
+            for part, code in zip(parts, codes, strict=True):
+                org_country.setdefault(directory.resolve(part), code)
         link = (raw.get("Link") or "").strip() or None
         hf_match = _HF_MODEL_LINK.search(link or "")
         return {
@@ -181,6 +189,7 @@ class EpochSource:
             "organizations": list(orgs),
             "organization_raw": org_raw or None,
             "countries": sorted(countries),
+            "org_countries": [org_country.get(o) for o in orgs],
             "date": date,
             "tier": tier.value if tier else None,
             "tier_raw": access or None,

@@ -29,6 +29,8 @@ class Store:
     """A DuckDB connection holding robinet's tables."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+        # DuckDB draws progress bars on stdout for long queries: that would corrupt --json.
+        con.execute("SET enable_progress_bar = false")
         self.con = con
         self.path = path
         self._in_transaction = False
@@ -47,12 +49,20 @@ class Store:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the store {path} is in use by another process that is writing to it",
+                    hint="wait for it to finish (an import or a sync), or pass another --db PATH",
+                ) from exc
             raise StoreError(
                 f"cannot open the store {path}: {exc}",
-                hint="pass another --db PATH or remove the file to start from the bundled data",
+                hint="pass another --db PATH; if the file is damaged, move it away and robinet "
+                "starts a new store from the bundled snapshot",
             ) from exc
         store = cls(con, path)
-        if not read_only:
+        if read_only:
+            store.check_schema()
+        else:
             store.ensure_schema()
         return store
 
@@ -69,14 +79,21 @@ class Store:
     def ensure_schema(self) -> None:
         for ddl in TABLES.values():
             self.con.execute(ddl)
-        version = self.meta("schema_version")
-        if version is None:
+        if self.meta("schema_version") is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
-        elif int(version) != SCHEMA_VERSION:
+        self.check_schema()
+
+    def check_schema(self) -> None:
+        try:
+            version = self.meta("schema_version")
+        except duckdb.CatalogException:
+            version = None
+        if version is None or int(version) != SCHEMA_VERSION:
             raise StoreError(
                 f"the store {self.path} has schema version {version}, "
                 f"this robinet expects {SCHEMA_VERSION}",
-                hint="remove the file (it is rebuilt from the bundled snapshot) or pass --db",
+                hint="pass another --db PATH, or move the file away: robinet then starts a new "
+                "store from the bundled snapshot (data you synced into it is not carried over)",
             )
 
     def meta(self, key: str) -> str | None:
@@ -132,15 +149,27 @@ class Store:
         return None if row is None else row[0]
 
 
-def open_store(path: Path | str | None = None, *, seed: bool = True) -> Store:
+def open_store(
+    path: Path | str | None = None, *, seed: bool = True, read_only: bool = False
+) -> Store:
     """Open the store at `path` (default: `default_db_path()`).
 
-    A store that holds no data yet is seeded from the snapshot bundled with the package, so
-    every command works offline on a fresh install.
+    A store that holds no data yet is first seeded from the snapshot bundled with the package,
+    so every command works offline on a fresh install. Read-only stores can be opened by many
+    processes at once (several `robinet check` gates in one CI job).
     """
-    store = Store.open(path or default_db_path())
+    path = Path(path or default_db_path())
+    if read_only and path.exists():
+        store = Store.open(path, read_only=True)
+        if not (seed and store.is_empty()):
+            return store
+        store.close()
+    store = Store.open(path)
     if seed and store.is_empty():
         from robinet.store.snapshot import load_bundled
 
         load_bundled(store)
+    if read_only:
+        store.close()
+        store = Store.open(path, read_only=True)
     return store

@@ -143,7 +143,8 @@ def record_source(
             info.retrieved_at,
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
             result.rows_read,
-            sum(result.rows_imported.values()),
+            # Source rows kept (one row may feed several tables: see `snapshots.counts`).
+            result.rows_read - result.rows_rejected,
             result.rows_rejected,
             date_min,
             date_max,

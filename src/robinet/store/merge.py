@@ -83,9 +83,11 @@ def rebuild_releases(store: Store) -> None:
 def rebuild_organizations(store: Store) -> None:
     directory = org_directory()
     facts = store.query(
-        "SELECT organizations, organization_raw, countries, source FROM release_facts"
+        "SELECT organizations, organization_raw, countries, org_countries, source "
+        "FROM release_facts"
     )
     sole_countries: dict[str, Counter[str]] = defaultdict(Counter)
+    paired_countries: dict[str, Counter[str]] = defaultdict(Counter)
     all_countries: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     contributors: dict[str, set[str]] = defaultdict(set)
@@ -93,8 +95,10 @@ def rebuild_organizations(store: Store) -> None:
         orgs = fact["organizations"] or []
         countries = fact["countries"] or []
         raw_parts = [p.strip() for p in (fact["organization_raw"] or "").split(",") if p.strip()]
-        for org in orgs:
+        for org, code in zip(orgs, fact["org_countries"] or [None] * len(orgs), strict=False):
             contributors[org].add(fact["source"])
+            if code:
+                paired_countries[org][code] += 1
         if len(orgs) == 1:
             all_countries[orgs[0]].update(countries)
             if len(countries) == 1:
@@ -115,7 +119,9 @@ def rebuild_organizations(store: Store) -> None:
     rows = []
     for org in sorted(contributors):
         alias = directory.entries.get(org)
-        country = sole_countries[org].most_common(1)[0][0] if sole_countries[org] else None
+        # Its own releases first; failing that, the country Epoch pairs with it on joint ones.
+        votes = sole_countries[org] or paired_countries[org]
+        country = votes.most_common(1)[0][0] if votes else None
         region = region_of(country)
         region_value = region.value if region else None
         if region_value is None and hub_regions[org]:
@@ -155,6 +161,16 @@ def rebuild_derived(store: Store) -> None:
         """
         UPDATE releases SET region = o.region
         FROM organizations o WHERE o.id = releases.organization
+        """
+    )
+    # Releases no source gives countries for (Hub models listed by Interconnects) take their
+    # organization's.
+    store.con.execute(
+        """
+        UPDATE releases SET countries = [o.country]
+        FROM organizations o
+        WHERE o.id = releases.organization AND o.country IS NOT NULL
+          AND (releases.countries IS NULL OR len(releases.countries) = 0)
         """
     )
     for row in store.query("SELECT id, countries FROM releases WHERE region IS NULL"):

@@ -68,7 +68,7 @@ def list_releases(
         params.append(_region(region))
     if country:
         where.append("list_contains(r.countries, ?)")
-        params.append(country.strip().upper())
+        params.append(iso_country(country))
     if tier:
         where.append("r.tier = ?")
         params.append(_tier(tier))
@@ -125,6 +125,19 @@ def import_warnings(store: Store, source: str | None = None) -> list[dict[str, A
         sql += " WHERE source = ?"
         params.append(source)
     return store.query(sql + " ORDER BY source, file, row", params)
+
+
+def iso_country(text: str) -> str:
+    """An ISO 3166-1 alpha-2 code, checked; raises UsageError for anything else."""
+    import pycountry
+
+    code = text.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise UsageError(
+            f"{text!r} is not an ISO 3166-1 alpha-2 country code",
+            hint="use a two-letter code such as CN, US, DE, FR, GB",
+        )
+    return code
 
 
 def _region(text: str) -> str:

@@ -85,6 +85,7 @@ TABLES: dict[str, str] = {
             organizations VARCHAR[],       -- every organization id named by the row
             organization_raw VARCHAR,
             countries VARCHAR[],
+            org_countries VARCHAR[],       -- country of each of `organizations` (NULL: unknown)
             date DATE,
             tier VARCHAR,
             tier_raw VARCHAR,
