@@ -2,8 +2,9 @@
 Retry-After, `license: other` files, incremental runs, interruption and `kill -9` resume.
 
 The responses follow the Hub API's shape (tests/fixtures/lineage/hub_api/models.json); the
-fake serves them like `GET /api/models` does: sorted by lastModified, paginated by a cursor in
-the `Link: <...>; rel="next"` header.
+fake (tests/lineage/fakehub.py) serves them like `GET /api/models` does: newest
+`lastModified` first, paginated by an opaque cursor in the `Link: <...>; rel="next"` header.
+The shapes of other payloads, and the Hub's own 429, are in test_lineage_sync_shapes.py.
 """
 
 from __future__ import annotations
@@ -13,92 +14,26 @@ import json
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from importlib.resources import files
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
+from tests.lineage.fakehub import FakeHub, install, load, page_of, uninstall
 
 from robinet.errors import SourceError
 from robinet.sources.hub_sync import HubClient, retry_after, sync_hub
 from robinet.store import Store
 
-MODELS = Path(__file__).resolve().parent.parent / "fixtures/lineage/hub_api/models.json"
-LICENSE_TEXT = (files("robinet.licenses") / "texts" / "deepseek-la-1.0.txt").read_text()
-
-
-class FakeHub:
-    """A Hub with `models`, answering list pages of `page_size` and license files."""
-
-    def __init__(self, models: list[dict[str, Any]], page_size: int = 2) -> None:
-        self.models = models
-        self.page_size = page_size
-        self.requests: list[str] = []
-        self.fail: Callable[[httpx2.Request], httpx2.Response | None] | None = None
-
-    def handler(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(str(request.url))
-        if self.fail is not None:
-            failed = self.fail(request)
-            if failed is not None:
-                return failed
-        path = request.url.path
-        if path == "/api/models":
-            return self._list(request)
-        if path.startswith("/api/models/"):
-            repo = path.removeprefix("/api/models/")
-            model = next((m for m in self.models if m["id"] == repo), None)
-            if model is None:
-                return httpx2.Response(404, json={"error": "Repository not found"})
-            return httpx2.Response(200, json=model)
-        if "/resolve/" in path:
-            repo, _, rest = path.strip("/").partition("/resolve/")
-            sha, _, name = rest.partition("/")
-            model = next((m for m in self.models if m["id"] == repo), None)
-            if model is None or sha != model["sha"] or name != "LICENSE":
-                return httpx2.Response(404, json={"error": "Entry not found"})
-            return httpx2.Response(200, text=LICENSE_TEXT)
-        return httpx2.Response(404, json={"error": "Repository not found"})
-
-    def _list(self, request: httpx2.Request) -> httpx2.Response:
-        params = request.url.params
-        assert "cardData" in params.get_list("expand[]")
-        items = sorted(self.models, key=lambda m: m["lastModified"], reverse=True)
-        if params.get("author"):
-            items = [m for m in items if m["author"] == params["author"]]
-        if params.get("filter"):
-            wanted = params["filter"]
-            items = [m for m in items if wanted in m["tags"]]
-        if params.get("search"):
-            items = [m for m in items if params["search"].lower() in m["id"].lower()]
-        start = int(params.get("cursor", "0"))
-        page = items[start : start + self.page_size]
-        headers = {}
-        if start + self.page_size < len(items):
-            following = request.url.copy_set_param("cursor", str(start + self.page_size))
-            headers["Link"] = f'<{following}>; rel="next"'
-        return httpx2.Response(200, json=page, headers=headers)
-
-
-def install(hub: FakeHub) -> None:
-    import huggingface_hub
-
-    huggingface_hub.set_client_factory(
-        lambda: httpx2.Client(transport=httpx2.MockTransport(hub.handler))
-    )
+FAKEHUB = Path(__file__).resolve().parent / "fakehub.py"
 
 
 @pytest.fixture
 def hub() -> Iterator[FakeHub]:
-    import huggingface_hub
-    from huggingface_hub.utils._http import default_client_factory
-
-    fake = FakeHub(json.loads(MODELS.read_text()))
+    fake = FakeHub(load())
     install(fake)
     yield fake
-    huggingface_hub.set_client_factory(default_client_factory)
+    uninstall()
 
 
 def _client(sleeps: list[float]) -> HubClient:
@@ -203,34 +138,33 @@ def test_limit_does_not_move_the_watermark(hub: FakeHub) -> None:
 
 
 def test_interrupted_run_resumes_where_it_stopped(hub: FakeHub) -> None:
-    hub.fail = lambda r: httpx2.Response(500) if r.url.params.get("cursor") == "2" else None
+    hub.fail = lambda r: httpx2.Response(500) if page_of(r) == 2 else None
     store = Store.memory()
     with pytest.raises(SourceError):
         sync_hub(store, authors=["deepseek-ai"], client=_client([]))
     state = store.query("SELECT * FROM hub_sync_state")[0]
-    assert state["cursor"].endswith("cursor=2") and state["pages"] == 1
+    assert page_of(state["cursor"]) == 2 and state["pages"] == 1
     assert store.count("models") == 2  # page 1 committed
     hub.fail = None
     hub.requests.clear()
     report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
     assert report.resumed
-    assert all("cursor=2" in u for u in hub.requests if "/api/models" in u)
+    assert all(page_of(u) == 2 for u in hub.requests if "/api/models" in u)
     assert store.count("models") == 4
     assert store.query("SELECT cursor FROM hub_sync_state") == [{"cursor": None}]
 
 
 KILL_SCRIPT = """
 import importlib.util, os, signal, sys
-spec = importlib.util.spec_from_file_location("sync_tests", sys.argv[1])
-mod = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(mod)
-import json
-hub = mod.FakeHub(json.loads(mod.MODELS.read_text()), page_size=1)
+spec = importlib.util.spec_from_file_location("fakehub", sys.argv[1])
+fake = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fake)
+hub = fake.FakeHub(fake.load(), page_size=1)
 def die(request):
-    if request.url.params.get("cursor") == "3":
+    if fake.page_of(request) == 3:
         os.kill(os.getpid(), signal.SIGKILL)
 hub.fail = die
-mod.install(hub)
+fake.install(hub)
 from robinet.store import Store
 from robinet.sources.hub_sync import sync_hub
 store = Store.open(sys.argv[2])
@@ -241,14 +175,14 @@ sync_hub(store, authors=["deepseek-ai"])
 def test_kill_9_loses_and_duplicates_nothing(hub: FakeHub, tmp_path: Path) -> None:
     db = tmp_path / "sync.duckdb"
     done = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, __file__, str(db)],
+        [sys.executable, "-c", KILL_SCRIPT, str(FAKEHUB), str(db)],
         capture_output=True,
         timeout=120,
     )
     assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-2000:]
     with Store.open(db) as store:
         assert store.count("models") == 3  # pages 0, 1, 2 committed, one model each
-        assert store.scalar("SELECT cursor FROM hub_sync_state").endswith("cursor=3")
+        assert page_of(store.scalar("SELECT cursor FROM hub_sync_state")) == 3
         hub.page_size = 1
         report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
         assert report.resumed and report.models == 1

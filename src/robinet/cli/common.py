@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from robinet.errors import RobinetError
 from robinet.jsonable import dump_json
@@ -65,9 +66,13 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RobinetError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            err_console.print(
+                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
+            )
             if exc.hint:
-                err_console.print(f"  [dim]hint:[/] {exc.hint}", highlight=False)
+                err_console.print(
+                    f"  [dim]hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True
+                )
             raise typer.Exit(exc.exit_code) from exc
 
     return wrapper  # type: ignore[return-value]

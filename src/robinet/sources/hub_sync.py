@@ -2,17 +2,25 @@
 
     sync_hub(store, authors=[...] | search=... | family=ROOT | everything=True)
 
-- Pages of `GET /api/models?sort=lastModified&direction=-1&expand=...` (the Hub API's own
-  shape, so a page goes through the same import as a dump: `hub_dump.import_records`).
+- Pages of `GET /api/models?sort=lastModified&expand[]=...` (the Hub API's own shape, so a
+  page goes through the same import as a dump: `hub_dump.import_records`). The Hub sorts
+  newest first (it ignores `direction` now; huggingface_hub dropped it) and pages with a
+  `Link: <...&cursor=...>; rel="next"` header whose URL carries every query parameter.
 - Incremental: each query keeps a watermark (the newest `lastModified` of its last finished
   run) in `hub_sync_state`; a run stops at the first model not newer than it.
 - Resumable: each page is imported and the next-page cursor saved in ONE transaction, so after
   a `kill -9` the next run resumes at the first page not committed — nothing lost, and rows are
   upserted by id, so nothing duplicated.
-- Rate limits: 429 and 5xx are retried after `Retry-After` (seconds or an HTTP date), else an
-  exponential backoff; the wait is reported through `progress`.
+- Rate limits: a 429 waits for the reset of the Hub's window, read from its IETF `RateLimit`
+  header (`"api";r=0;t=55`: 0 requests left, 55 s to the reset); otherwise (a proxy, a mirror,
+  a 5xx) for `Retry-After` (seconds or an HTTP date); otherwise an exponential backoff. The
+  wait is reported through `progress`, with its reason.
+- Failures that are not a 429 (see `HubClient`): a 5xx gets a short bounded backoff; no
+  connection at all (DNS, TLS, timeout) two quick retries; `HF_HUB_OFFLINE=1` none. Each then
+  raises SourceError, and the checkpoint lets the next run resume.
 - `license: other`: the license file at the pinned revision (`sha`) is fetched and identified by
-  the license engine; the result is stored in `models.license_id` and `license_refs`.
+  the license engine; the result is stored in `models.license_id` and `license_refs`. A gated
+  repo's files need its terms accepted: a refusal is a warning naming the gate.
 - Family: all models whose `base_model:*` tags name the root, then their children, and so on.
 
 Authentication: `huggingface_hub.utils.build_hf_headers` (HF_TOKEN or the user's login);
@@ -28,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from robinet.errors import SourceError
 from robinet.sources.hub_dump import DEFAULT_SOURCE, import_records, register_source
@@ -39,8 +47,25 @@ EXPAND = (
     "library_name", "likes", "pipeline_tag", "private", "sha", "siblings", "tags",
 )  # fmt: skip
 PAGE_SIZE = 1000
-MAX_RETRIES = 8
-LICENSE_FILE = re.compile(r"^(LICEN[SC]E|COPYING)(\.(md|txt))?$", re.IGNORECASE)
+MAX_RETRIES = 8  # 429s: each waits for the Hub's window (at most 5 minutes) to reset
+SERVER_RETRIES = 4  # 5xx: 1 + 2 + 4 + 8 s of backoff, then give up
+CONNECT_RETRIES = 2  # no connection at all: two quick retries, then give up
+BACKOFF_MAX = 60.0
+SERVER_WAIT_MAX = 30.0
+CONNECT_TIMEOUT = 10.0  # huggingface_hub's own client has no timeout at all
+READ_TIMEOUT = 60.0
+# License files as the Hub's repos name them: LICENSE, LICENSE.md, LICENSE.txt, COPYING, and
+# the split ones (DeepSeek's LICENSE-MODEL and LICENSE-CODE, LICENSE_MODEL.txt ...).
+LICENSE_FILE = re.compile(
+    r"^(?!.*\.(pdf|png|jpe?g|gif|docx?)$)(LICEN[SC]E|COPYING)([-_. ][A-Za-z0-9 _.-]*)?$",
+    re.IGNORECASE,
+)
+# A card's `license_link` to a file of the same repo: https://huggingface.co/{repo}/blob/{rev}/{path}
+HUB_FILE_URL = re.compile(
+    r"^https?://(huggingface\.co|hf\.co)/(?P<repo>[^/]+/[^/]+)/(blob|resolve|raw)/[^/]+/(?P<path>.+)$"
+)
+# The Hub's rate-limit header (IETF draft-ietf-httpapi-ratelimit-headers, as the Hub sends it).
+RATELIMIT = re.compile(r'"(?P<bucket>[^"]+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
 LICENSE_SOURCE = "hf-hub-license-file"
 
 Progress = Callable[[str], None]
@@ -60,7 +85,18 @@ class SyncReport:
 
 
 class HubClient:
-    """GET with the Hub session, the user's token, and 429/5xx backoff."""
+    """GET with the Hub session and the user's token; each kind of failure retried its own way.
+
+    - 429: wait for the Hub's window to reset (`RateLimit`), or `Retry-After`, or a backoff;
+      up to `max_retries` times (a window lasts up to 5 minutes, so this may take long).
+    - 5xx: the Hub is up but failing: `Retry-After` or the backoff, each wait at most
+      `server_wait_max`, up to `server_retries` times (1 + 2 + 4 + 8 s by default).
+    - No connection (DNS, refused, TLS, timeout, dropped): the network is down, not the Hub
+      busy: `connect_retries` quick retries (0.5 s, then 1 s), then a SourceError.
+    - `HF_HUB_OFFLINE=1`: a SourceError at once, without a request.
+
+    `sleep` and `backoff` are parameters so that tests wait for nothing.
+    """
 
     def __init__(
         self,
@@ -70,47 +106,101 @@ class HubClient:
         sleep: Callable[[float], None] = time.sleep,
         progress: Progress | None = None,
         max_retries: int = MAX_RETRIES,
+        server_retries: int = SERVER_RETRIES,
+        connect_retries: int = CONNECT_RETRIES,
+        backoff: float = 1.0,
+        server_wait_max: float = SERVER_WAIT_MAX,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         from huggingface_hub import constants
         from huggingface_hub.utils import build_hf_headers
 
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
+        self.host = urlsplit(self.endpoint).netloc or self.endpoint
         self.headers = build_hf_headers(token=token, library_name="robinet")
         self.sleep = sleep
         self.progress = progress
         self.max_retries = max_retries
+        self.server_retries = min(server_retries, max_retries)
+        self.connect_retries = connect_retries
+        self.backoff = backoff
+        self.server_wait_max = server_wait_max
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
         self.retries = 0
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
-        """The response for `url` (an httpx2.Response), retried on 429 and 5xx."""
+        """The response for `url` (an httpx2.Response); 429, 5xx and no connection retried."""
+        import httpx2
         from huggingface_hub import get_session
+        from huggingface_hub.errors import OfflineModeIsEnabled
 
-        wait = 1.0
-        for attempt in range(self.max_retries + 1):
+        ensure_online(self.host)
+        timeout = httpx2.Timeout(self.read_timeout, connect=self.connect_timeout)
+        wait = self.backoff  # the exponential backoff of 429s and 5xx
+        failed = {"connect": 0, "server": 0, "rate": 0}
+        while True:
             try:
                 response = get_session().get(
-                    url, params=params, headers=self.headers, follow_redirects=True
-                )
-            except Exception as exc:  # network errors of the HTTP client
-                if attempt == self.max_retries:
-                    raise SourceError(f"the Hub cannot be reached: {exc}") from exc
-                delay = wait
-            else:
-                if response.status_code != 429 and response.status_code < 500:
-                    return response
-                if attempt == self.max_retries:
+                    url, params=params, headers=self.headers, follow_redirects=True,
+                    timeout=timeout,
+                )  # fmt: skip
+            except OfflineModeIsEnabled as exc:  # huggingface_hub's request hook
+                raise offline_error(self.host) from exc
+            except (httpx2.TransportError, OSError) as exc:  # DNS, refused, TLS, timeouts
+                failed["connect"] += 1
+                n, limit = failed["connect"], self.connect_retries
+                reason = f"cannot reach {self.host} ({_describe(exc)})"
+                if n > limit:
                     raise SourceError(
-                        f"the Hub answered {response.status_code} for {url} "
-                        f"after {self.max_retries} retries",
-                        hint="run the same command again later: it resumes where it stopped",
-                    )
-                delay = retry_after(response.headers.get("retry-after")) or wait
+                        f"{reason}; check the network, or import a dump with --from FILE",
+                        hint="once the Hub can be reached, the same command resumes where "
+                        "it stopped",
+                    ) from exc
+                delay = self.backoff * 0.5 * n
+            except httpx2.RequestError as exc:  # too many redirects, an undecodable body
+                raise SourceError(
+                    f"the Hub's answer for {url} is unusable ({_describe(exc)})"
+                ) from exc
+            else:
+                status = response.status_code
+                if status != 429 and status < 500:
+                    return response
+                if status == 429:
+                    failed["rate"] += 1
+                    n, limit = failed["rate"], self.max_retries
+                    if n > limit:
+                        raise SourceError(
+                            f"the Hub answered 429 (rate limited) for {url} after {limit} retries",
+                            hint="run the same command again later: it resumes where it "
+                            "stopped (with HF_TOKEN set, the Hub allows more requests per "
+                            "window)",
+                        )
+                    reason = f"rate limited by {self.host} (429)"
+                    reset = rate_limit_reset(response)
+                    if reset is not None:
+                        reason = f"rate limited by {self.host} (429: its window resets)"
+                    else:
+                        reset = retry_after(response.headers.get("retry-after"))
+                    delay = wait if reset is None else reset
+                else:
+                    failed["server"] += 1
+                    n, limit = failed["server"], self.server_retries
+                    reason = f"{self.host} answered {status}"
+                    if n > limit:
+                        raise SourceError(
+                            f"{reason} for {url} after {limit} retries: the Hub is "
+                            "unavailable; try again later, or import a dump with --from FILE",
+                            hint="the same command resumes where it stopped",
+                        )
+                    after = retry_after(response.headers.get("retry-after"))
+                    delay = min(wait if after is None else after, self.server_wait_max)
+                wait = min(wait * 2, BACKOFF_MAX)
             self.retries += 1
             if self.progress:
-                self.progress(f"rate limited or unavailable: waiting {delay:.0f}s")
+                self.progress(f"waiting {_seconds(delay)}: {reason}, retry {n} of {limit}")
             self.sleep(delay)
-            wait = min(wait * 2, 60.0)
-        raise SourceError(f"the Hub cannot be reached: {url}")  # pragma: no cover
 
     def json(self, url: str, params: dict[str, Any] | None = None) -> tuple[Any, str | None]:
         """(JSON body, next-page URL from the Link header) of a successful GET."""
@@ -123,6 +213,47 @@ class HubClient:
             raise SourceError(f"the Hub sent a body that is not JSON for {url}") from exc
         link = response.links.get("next", {}).get("url")
         return body, link
+
+
+def ensure_online(host: str | None = None) -> None:
+    """Raise SourceError at once when huggingface_hub is in offline mode (`HF_HUB_OFFLINE=1`)."""
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        raise offline_error(host or urlsplit(constants.ENDPOINT).netloc or constants.ENDPOINT)
+
+
+def offline_error(host: str) -> SourceError:
+    return SourceError(
+        f"HF_HUB_OFFLINE is set: a live sync cannot reach {host}",
+        hint="import a dump with --from FILE, or unset HF_HUB_OFFLINE",
+    )
+
+
+def _seconds(delay: float) -> str:
+    """`56s`, `0.5s`: whole seconds unless the wait is shorter than ten."""
+    text = f"{delay:.0f}" if delay >= 10 else f"{delay:.1f}".rstrip("0").rstrip(".")
+    return f"{text}s"
+
+
+def _describe(exc: BaseException) -> str:
+    """`ConnectError: [Errno -2] Name or service not known`: the class and the first line."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def rate_limit_reset(response: Any) -> float | None:
+    """Seconds to the reset of the exhausted window of a 429, from the Hub's `RateLimit` header.
+
+    The Hub answers `RateLimit: "api";r=0;t=55` (bucket `api`, `resolvers` or `pages`; `r`
+    requests left; `t` seconds to the end of the fixed window) and `RateLimit-Policy:
+    "fixed window";"api";q=500;w=300`. Every answer carries them, so only a 429 with `r=0` is
+    read; one second is added, as huggingface_hub does, so the retry lands after the reset.
+    """
+    match = RATELIMIT.search(response.headers.get("ratelimit") or "")
+    if match is None or int(match["r"]) != 0:
+        return None
+    return float(match["t"]) + 1.0
 
 
 def retry_after(value: str | None) -> float | None:
@@ -167,15 +298,53 @@ def _save_state(store: Store, key: str, **values: Any) -> None:
 
 
 # -- license files ----------------------------------------------------------------------------
+def _license_rank(name: str) -> tuple[int, str]:
+    """Which of several license files to read: LICENSE(.md/.txt) first, then the model's terms
+    (LICENSE-MODEL) before the code's (LICENSE-CODE), then the rest by name."""
+    stem = name.rsplit("/", 1)[-1].upper()
+    if re.fullmatch(r"(LICEN[SC]E|COPYING)(\.(MD|TXT|RST))?", stem):
+        return (0, name)
+    if "MODEL" in stem or "WEIGHT" in stem:
+        return (1, name)
+    return (3 if "CODE" in stem else 2, name)
+
+
 def _license_file(record: dict[str, Any]) -> str | None:
+    """The repo file holding the license of a `license: other` record, if there is one.
+
+    The card's `license_link` wins when it names a file of the repo: a relative path
+    (`LICENSE`, `./LICENSE.md`) or a Hub URL to this repo (`https://huggingface.co/Qwen/
+    Qwen2.5-72B/blob/main/LICENSE`); a link elsewhere (GitHub, a website) is not fetched.
+    Otherwise the best license file among `siblings` (top-level first).
+    """
     card = record.get("cardData") if isinstance(record.get("cardData"), dict) else {}
-    link = str((card or {}).get("license_link") or "")
-    if link and "://" not in link and LICENSE_FILE.match(link.split("/")[-1]):
-        return link.lstrip("./")
-    siblings = record.get("siblings") or []
-    names = [s.get("rfilename", "") for s in siblings if isinstance(s, dict)]
-    matches = sorted(n for n in names if LICENSE_FILE.match(n))
+    names = [
+        s["rfilename"]
+        for s in record.get("siblings") or []
+        if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
+    ]
+    link = str((card or {}).get("license_link") or "").strip()
+    hub = HUB_FILE_URL.match(link)
+    if hub and str(hub["repo"]).lower() == str(record.get("id") or "").lower():
+        link = unquote(hub["path"])
+    if link and "://" not in link:
+        path = link.removeprefix("./").lstrip("/")
+        if path in names or (not names and LICENSE_FILE.match(path.split("/")[-1])):
+            return path
+    matches = [n for n in names if LICENSE_FILE.match(n.split("/")[-1])]
+    matches.sort(key=lambda n: (n.count("/"), _license_rank(n)))
     return matches[0] if matches else None
+
+
+def _declares_other(record: dict[str, Any]) -> bool:
+    """Whether the card (a string or a list of licenses) or a `license:` tag says `other`."""
+    card = record.get("cardData") if isinstance(record.get("cardData"), dict) else {}
+    declared = (card or {}).get("license")
+    if not declared:
+        tags = record.get("tags") or []
+        declared = [t[8:] for t in tags if isinstance(t, str) and t.startswith("license:")]
+    values = declared if isinstance(declared, list) else [declared]
+    return any(str(v).strip().lower() == "other" for v in values)
 
 
 def _fetch_licenses(
@@ -186,22 +355,26 @@ def _fetch_licenses(
 
     found = []
     for record in records:
-        card = record.get("cardData") if isinstance(record.get("cardData"), dict) else {}
-        tags = record.get("tags") or []
-        license_tag = (card or {}).get("license") or next(
-            (t[8:] for t in tags if isinstance(t, str) and t.startswith("license:")), None
-        )
-        if license_tag != "other" or not record.get("id"):
+        if not record.get("id") or not _declares_other(record):
             continue
         name = _license_file(record)
         if name is None:
             report.warnings.append(f"{record['id']}: license other and no license file")
             continue
         revision = record.get("sha") or "main"
-        url = f"{client.endpoint}/{record['id']}/resolve/{revision}/{name}"
+        url = f"{client.endpoint}/{record['id']}/resolve/{revision}/{quote(name)}"
         response = client.get(url)
         if response.status_code >= 400:
-            report.warnings.append(f"{record['id']}: {name} answered {response.status_code}")
+            # The Hub names the refusal in `X-Error-Code` (GatedRepo, EntryNotFound, ...).
+            code = response.headers.get("x-error-code") or ""
+            gated = record.get("gated")
+            why = f" ({code})" if code else ""
+            if code == "GatedRepo" or (gated and response.status_code in (401, 403)):
+                why = (
+                    f" (gated repo, {gated or 'unknown'} approval: accept its terms on the Hub "
+                    "with the account of HF_TOKEN)"
+                )
+            report.warnings.append(f"{record['id']}: {name} answered {response.status_code}{why}")
             continue
         report.licenses_fetched += 1
         license_id = licensing.identify(response.text)
@@ -258,7 +431,15 @@ def _sync_query(
     state = _state(store, key) or {}
     watermark = None if full else state.get("watermark")
     run_started = state.get("run_started") if state.get("cursor") else None
-    for records, next_url in _pages(client, store, key, start_url, report):
+    if progress:
+        if state.get("cursor"):
+            progress(f"{key}: resuming the interrupted run at its checkpoint")
+        else:
+            progress(
+                f"{key}: listing models" + (f" modified after {watermark}" if watermark else "")
+            )
+    listing = enumerate(_pages(client, store, key, start_url, report), start=1)
+    for page, (records, next_url) in listing:
         if run_started is None:
             run_started = max((str(r.get("lastModified") or "") for r in records), default="")
         fresh = [r for r in records if not watermark or str(r.get("lastModified", "")) > watermark]
@@ -295,7 +476,7 @@ def _sync_query(
         report.models += len(fresh)
         seen += [str(r["id"]) for r in fresh if r.get("id")]
         if progress:
-            progress(f"{key}: {report.models} models, {report.pages} pages")
+            progress(f"{key}: page {page}, {report.models} models so far")
         if done:
             break
     return seen
@@ -323,11 +504,9 @@ def sync_hub(
             "say what to sync", hint="--author NAME, --search TEXT, --family ROOT or --all"
         )
     client = client or HubClient(token=token, progress=progress)
-    base = {
-        "sort": "lastModified",
-        "direction": "-1",
-        "limit": str(PAGE_SIZE),
-    }
+    ensure_online(client.host)
+    # Newest first is the Hub's only order (it ignores `direction`); 1000 is its largest page.
+    base = {"sort": "lastModified", "limit": str(PAGE_SIZE)}
     expand = "&".join(urlencode({"expand[]": e}) for e in EXPAND)
     queries: list[tuple[str, dict[str, Any]]] = []
     for author in authors:
@@ -384,5 +563,7 @@ def sync_hub(
     from robinet.lineage.build import rebuild
 
     report.retries = client.retries
+    if progress:
+        progress(f"{report.models} models synced; rebuilding lineage")
     report.lineage = rebuild(store)
     return report
