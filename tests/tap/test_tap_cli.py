@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -13,8 +14,13 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def db(real_store) -> str:
-    return str(real_store.path)
+def db(real_store, tmp_path_factory) -> str:
+    """A copy of the real store: read commands open their store read-only, and DuckDB will
+    not open a file read-only that this process already holds open for writing."""
+    real_store.con.execute("CHECKPOINT")
+    copy = tmp_path_factory.mktemp("tapcli") / "real.duckdb"
+    shutil.copyfile(real_store.path, copy)
+    return str(copy)
 
 
 def run_json(db: str, *args: str) -> dict:
@@ -70,3 +76,24 @@ def test_lab_json_and_text(db: str) -> None:
     assert doc["organization"]["id"] == "meta" and doc["alerts"]
     text = runner.invoke(app, ["lab", "meta", "--db", db])
     assert text.exit_code == 0 and "Meta" in text.stdout
+
+
+def test_openness_normalized_name_and_suggestions(db: str) -> None:
+    doc = run_json(db, "openness", "Llama 3.1 405B")
+    assert doc["release"]["name"] == "Llama 3.1-405B"
+    bad = runner.invoke(app, ["openness", "Lama 3.1-405B", "--db", db])
+    assert bad.exit_code == 2 and "did you mean" in bad.output and "Llama 3.1-405B" in bad.output
+
+
+def test_trends_downloads_share_json_has_the_caveat(db: str) -> None:
+    doc = run_json(db, "trends", "--metric", "downloads_share")
+    assert 0 < doc["caveats"]["unknown_region_share"] <= 1
+    text = runner.invoke(app, ["trends", "--metric", "downloads_share", "--db", db])
+    assert text.exit_code == 0 and "caveat" in text.stdout
+
+
+def test_alerts_json_sources_are_lists_of_names(db: str) -> None:
+    doc = run_json(db, "alerts", "--org", "meta")
+    assert doc["alerts"]
+    for a in doc["alerts"]:
+        assert isinstance(a["sources"], list) and all("," not in s for s in a["sources"])

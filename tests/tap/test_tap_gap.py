@@ -148,6 +148,42 @@ def test_real_arena_gap(real_store) -> None:
         "SELECT count(DISTINCT snapshot_date) FROM arena_entries"
     )
     assert all(pt["score_gap"] is not None for pt in doc["series"])
+    best_open = {pt["best_open"]["name"] for pt in doc["series"]}
+    # An LMArena-only experimental variant (labels "Llama" and "N/A") and an API model
+    # labelled "Qwen" are not open weights.
+    assert "Llama-4-Maverick-03-26-Experimental" not in best_open
+    assert "Qwen-Max-0919" not in best_open
+
+
+def test_arena_access_on_built_labels() -> None:
+    from robinet.trends.data import arena_access, family_key, match_key
+
+    assert match_key("Qwen2.5-72B-Instruct") == match_key("Qwen2.5 72B") == "qwen2-5-72b"
+    assert family_key("Qwen-Max-0919") == family_key("Qwen-Max-2025-01-25") == "qwen-max"
+    assert family_key("Llama-4-Maverick-03-26-Experimental") == "llama-4-maverick"
+    labels = [
+        ("Open-7B", "Apache 2.0", "open-unrestricted"),
+        ("Lab-Max-0428", "Proprietary", "api"),
+        ("Lab-Max-0919", "Lab", "open-restricted"),  # a family Arena calls proprietary
+        ("Exp-03-26-Experimental", "Llama", "open-restricted"),
+        ("Exp-03-26-Experimental", "N/A", None),  # labels disagree across snapshots
+        ("Hosted-Chat", "MIT", "open-unrestricted"),  # the release says api
+        ("Other-1", "Other", None),
+        ("Lab-Max-0101", "Lab", "open-restricted"),  # same family, but released on the Hub
+    ]
+    releases = [
+        ("Hosted", None, "api"),
+        ("Lab-Max-0101-Instruct", "lab/Lab-Max-0101-Instruct", None),
+        ("Open 7B", None, "open-unrestricted"),
+    ]
+    acc = arena_access(labels, releases)
+    assert (acc["Open-7B"].tier, acc["Open-7B"].license_raw) == ("open-unrestricted", "Apache 2.0")
+    assert acc["Lab-Max-0428"].tier == "api"
+    assert acc["Lab-Max-0919"].tier is None
+    assert acc["Exp-03-26-Experimental"].tier is None
+    assert acc["Hosted-Chat"].tier == "api"
+    assert acc["Other-1"].tier is None
+    assert acc["Lab-Max-0101"].tier == "open-restricted"
 
 
 TIERS = ["open-unrestricted", "open-restricted", "api", "hosted", "unreleased", None]

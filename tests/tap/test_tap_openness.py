@@ -208,3 +208,61 @@ def test_docs_report_the_measured_mot_agreement(real_store) -> None:
     assert f"{comp['agree']}/{comp['decided']} agree" in text, "update docs/tap.md"
     assert f"the {ev['matched']} evaluations matched" in text, "update docs/tap.md"
     assert f"**{ev['agree']} agree ({ev['rate'] * 100:.1f}%)**" in text, "update docs/tap.md"
+
+
+# -- the weights license is a license, never an access tier (review #21) -----------------
+
+
+def _dims(row: dict, hub: dict | None = None, fields: dict | None = None) -> dict:
+    from robinet.openness.evidence import merge_dimensions, release_dimensions, tier_license
+
+    return merge_dimensions(release_dimensions(row, hub, fields), tier_license(row, fields))
+
+
+def test_a_tier_alone_never_makes_the_weights_license_open() -> None:
+    base = {"name": "m", "sources": ["epoch-all", "interconnects"]}
+    fields = {"tier": ["epoch-all"], "hf_id": ["interconnects"]}
+    unrestricted = _dims({**base, "tier": "open-unrestricted"}, None, fields)
+    assert "weights_license" not in unrestricted  # unknown: the tier names no license
+    assert unrestricted["weights"].value == OPEN and unrestricted["weights"].source == "epoch-all"
+    restricted = _dims({**base, "tier": "open-restricted"}, None, fields)["weights_license"]
+    assert restricted.value == PARTIAL and restricted.source == "epoch-all"
+    assert _dims({**base, "tier": "api"}, None, fields)["weights_license"].value == CLOSED
+    hub = {"hf_id": "lab/m", "license": "mit", "license_id": "mit", "source": "hf-top-models"}
+    licensed = _dims({**base, "tier": "open-unrestricted"}, hub, fields)["weights_license"]
+    assert (licensed.value, licensed.source) == (OPEN, "hf-top-models")
+    llama = {**hub, "license": "llama3", "license_id": "llama-3-license-2024"}
+    assert (
+        _dims({**base, "tier": "open-unrestricted"}, llama, fields)["weights_license"].value
+        == PARTIAL
+    )
+
+
+def test_real_weights_license_cites_the_license_not_the_tier(real_store) -> None:
+    doc = openness_json(openness(real_store, "deepseek-ai/DeepSeek-R1"))
+    lic = doc["dimensions"]["weights_license"]
+    assert lic["value"] == "open" and "MIT" in lic["evidence"]
+    assert lic["source"].startswith("mot:") and "tier" not in lic["evidence"]
+    for d in doc["dimensions"].values():
+        assert "interconnects" not in d["source"]  # Interconnects gives no tier, code or paper
+    for r in all_openness(real_store):
+        wl = r.score.dimensions["weights_license"]
+        if wl.value == "open":
+            assert "access tier" not in wl.evidence, (r.release["name"], wl)
+
+
+# -- lookups by the merge's normalized key (review #8) -----------------------------------
+
+
+def test_openness_finds_a_release_by_its_normalized_key(real_store) -> None:
+    assert openness(real_store, "Llama 3.1 405B").release["name"] == "Llama 3.1-405B"
+    with pytest.raises(NotFoundError) as exc:
+        openness(real_store, "Lama 3.1-405B")
+    assert "Llama 3.1-405B" in str(exc.value.hint)
+
+
+def test_lab_finds_an_organization_by_its_normalized_key(real_store) -> None:
+    from robinet.trends.lab import resolve_org
+
+    assert resolve_org(real_store, "01 AI")["id"] == "01-ai"  # the slug of the spelling
+    assert resolve_org(real_store, "deepseek-ai")["id"] == "deepseek"  # its Hub namespace

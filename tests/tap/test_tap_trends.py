@@ -104,6 +104,56 @@ def test_downloads_share_on_a_hand_made_store(memory_store) -> None:
         ("2024-H1", "US"): 0.25,
         ("2024-H2", "unknown"): 1.0,
     }
+    assert {r["period"]: r["unknown_region_share"] for r in rows} == {"2024-H1": 0, "2024-H2": 1}
+
+
+def test_downloads_share_maps_authors_through_the_organizations_table(memory_store) -> None:
+    memory_store.con.execute(
+        "INSERT INTO organizations (id, name, region, hf_orgs, source) VALUES "
+        "('zhipu', 'Zhipu', 'CN', ['THUDM'], 't'), ('naver', 'NAVER', 'other', [], 't'), "
+        "('nowhere', 'Nowhere', NULL, [], 't')"
+    )
+    memory_store.con.execute(
+        "INSERT INTO models (hf_id, author, organization, created_at, downloads, source) VALUES "
+        "('THUDM/glm', 'THUDM', NULL, '2024-02-01', 100, 't'), "  # a Hub org of the table
+        "('naver/x', 'naver', NULL, '2024-02-01', 100, 't'), "  # a namespace equal to an id
+        "('nowhere/y', 'nowhere', NULL, '2024-02-01', 100, 't'), "  # mapped, no region
+        "('someone/z', 'someone', NULL, '2024-02-01', 700, 't')"  # not mapped: unknown
+    )
+    t = trend(memory_store, "downloads_share", "region")
+    assert {r["group"]: r["share"] for r in t.series} == {"CN": 0.1, "other": 0.1, "unknown": 0.8}
+    assert t.caveats["unknown_region_share"] == 0.8
+    assert t.caveats["unmapped_author_share"] == 0.7
+    by_org = {r["group"] for r in trend(memory_store, "downloads_share", "org").series}
+    assert by_org == {"zhipu", "naver", "nowhere", "someone"}
+
+
+def test_real_downloads_share_reports_its_unknown_share(real_store) -> None:
+    from pathlib import Path
+
+    t = trend(real_store, "downloads_share", "region")
+    share = t.caveats["unknown_region_share"]
+    assert 0 < share < 1 and t.caveats["unmapped_author_share"] <= share
+    assert all(0 <= r["unknown_region_share"] <= 1 for r in t.series)
+    # Labs of the organizations directory keep their region (bert-base-* is Google's, US).
+    assert any(r["group"] == "US" and r["downloads"] > 1_000_000 for r in t.series)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "tap.md").read_text()
+    assert f"{share:.1%} of the {t.caveats['downloads'] // 1_000_000}" in docs, "update docs"
+
+
+def test_docs_quote_the_measured_restrictiveness_chains() -> None:
+    from pathlib import Path
+
+    docs = " ".join((Path(__file__).resolve().parents[2] / "docs" / "tap.md").read_text().split())
+    chains = {name: [r["score"] for r in license_chain(ids)] for name, ids in CHAINS.items()}
+    llama = " -> ".join(f"{x:.2f}" for x in chains["llama"])
+    quoted = "Llama 2 {} -> Llama 3 {} -> 3.1 {} -> 3.2 {}".format(
+        *(f"{x:.2f}" for x in chains["llama"][:4])
+    )
+    assert quoted in docs, llama
+    qwen = "Tongyi Qianwen {:.2f} -> Qwen license {:.2f} -> Apache-2.0 {:g}".format(*chains["qwen"])
+    assert qwen in docs
+    assert "DeepSeek License {:.2f} -> MIT {:g}".format(*chains["deepseek"]) in docs
 
 
 def test_half_years_and_series_on_hand_rows() -> None:
@@ -187,5 +237,25 @@ def test_report_sections(real_store) -> None:
         "capability_gap_arena",
         "openness",
         "restrictiveness",
+        "downloads_share",
         "tap_signals",
     ]
+
+
+def test_report_downloads_section_states_the_unknown_share(real_store) -> None:
+    from robinet.report.tap_sections import downloads_section
+
+    section = downloads_section(real_store)
+    assert section.summary[0].startswith("caveat:") and "unknown region" in section.summary[0]
+
+
+def test_report_signals_chart_labels_every_lab(real_store) -> None:
+    from robinet.report.tap_sections import ROW_PX, signals_section
+
+    section = signals_section(real_store)
+    labs = {r["organization"] for r in section.rows}
+    layout = section.figure.layout
+    assert layout.height >= ROW_PX * len(labs)
+    assert layout.yaxis.tickmode == "array" and set(layout.yaxis.tickvals) == labs
+    assert list(layout.yaxis.ticktext) == list(layout.yaxis.tickvals)
+    assert layout.yaxis.dtick == 1

@@ -37,7 +37,10 @@ def _entry_json(entry: object) -> dict[str, object]:
 @handle_errors
 def identify_cmd(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="License files, READMEs... ('-' or none: stdin).")
+        # plain strings: converting thousands of arguments to Path objects costs more than
+        # identifying a short file
+        list[str] | None,
+        typer.Argument(help="License files, READMEs... ('-' or none: stdin)."),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -51,7 +54,8 @@ def identify_cmd(
     if not paths and sys.stdin.isatty():
         raise UsageError("give one or more PATHs, or pipe a text on stdin (`-`)")
     results = []
-    for p in paths or [Path("-")]:
+    for arg in paths or ["-"]:
+        p = Path(arg)
         if str(p) == "-":
             data, more = read_bounded(sys.stdin.buffer)
             results.append(identify_bytes(data, path="-", truncated=more))

@@ -118,16 +118,24 @@ def trends(
     with store_from(db) as store:
         result = trend(store, metric, by)
     if json_:
-        print_json(
-            {
-                "metric": result.metric,
-                "by": result.by,
-                "method": result.method,
-                "series": result.series,
-            }
-        )
+        doc: dict[str, Any] = {
+            "metric": result.metric,
+            "by": result.by,
+            "method": result.method,
+            "series": result.series,
+        }
+        if result.caveats:
+            doc["caveats"] = result.caveats
+        print_json(doc)
         return
     out_console.print(f"[bold]{result.metric}[/]: {escape(result.method)}")
+    share = result.caveats.get("unknown_region_share")
+    if share is not None:
+        out_console.print(
+            f"[yellow]caveat:[/] {share:.1%} of these downloads are by Hub authors of unknown "
+            "region; the regional shares describe the rest",
+            highlight=False,
+        )
     if not result.series:
         out_console.print("(no data)")
         return

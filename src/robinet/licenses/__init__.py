@@ -9,23 +9,76 @@ Public API (stable; see docs/licenses.md):
 - `resolve(license=, license_name=, license_link=) -> Resolution`
 - `UseCase`, `check(license_id, use) -> robinet.model.Verdict`
 - `compare(ids) -> Comparison`
+
+Identification is imported eagerly (it is light: the prebuilt index needs neither pydantic
+nor YAML); the knowledge base, resolution, verdicts and comparison load on first use, so
+`robinet license identify` does not pay for them.
 """
 
 from __future__ import annotations
 
-from robinet.licenses.compare import Comparison, compare
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from robinet.licenses.files import FileIdentification, identify_bytes, identify_file
 from robinet.licenses.identify import Identification, identify
-from robinet.licenses.kb import (
-    KnowledgeBase,
-    LicenseEntry,
-    Term,
-    TermKind,
-    knowledge_base,
-    load_knowledge_base,
-)
-from robinet.licenses.resolve import Resolution, resolve
-from robinet.licenses.verdicts import UseCase, check, purpose_categories
+
+if TYPE_CHECKING:
+    from robinet.licenses.compare import Comparison, compare
+    from robinet.licenses.kb import (
+        KnowledgeBase,
+        LicenseEntry,
+        Term,
+        TermKind,
+        knowledge_base,
+        load_knowledge_base,
+    )
+    from robinet.licenses.resolve import Resolution, resolve
+    from robinet.licenses.verdicts import UseCase, check, purpose_categories
+
+_LAZY = {
+    "Comparison": "compare",
+    "compare": "compare",
+    "KnowledgeBase": "kb",
+    "LicenseEntry": "kb",
+    "Term": "kb",
+    "TermKind": "kb",
+    "knowledge_base": "kb",
+    "load_knowledge_base": "kb",
+    "Resolution": "resolve",
+    "resolve": "resolve",
+    "UseCase": "verdicts",
+    "check": "verdicts",
+    "purpose_categories": "verdicts",
+}
+
+
+# `compare` and `resolve` name both a submodule and its function. The import system binds a
+# submodule to its package's attribute when it loads it; this package keeps the function
+# (what `from robinet.licenses import resolve` has always given).
+_FUNCTIONS = {"compare", "resolve"}
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _FUNCTIONS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Comparison",

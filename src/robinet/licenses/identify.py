@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import compress
+from operator import mul
+from typing import TYPE_CHECKING
 
-from robinet.licenses.kb import KnowledgeBase, LicenseEntry, knowledge_base
-from robinet.licenses.normalize import phrase, tokens
+from robinet.licenses.normalize import tokens
+
+if TYPE_CHECKING:
+    from robinet.licenses.kb import KnowledgeBase
 
 SHINGLE = 5
 MAX_CHARS = 2_000_000  # longer inputs are cut (a license text is < 100 kB)
@@ -40,6 +45,7 @@ WEAK = 2  # distinctive shingles that count as no evidence (a heading, a stray l
 MAX_LICENSES = 4
 NOTICE_CONFIDENCE = 0.6
 EVIDENCE_PASSAGES = 1  # rivals (closest first) whose distinguishing passage is quoted
+NEAR = 0.5  # texts sharing this share of their shingles are near-identical rivals
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,111 +63,242 @@ class Identification:
     coverage: float = 0.0
 
 
-Shingle = int  # the hash of a tuple of SHINGLE tokens (int sets intersect fast)
+# A shingle is the hash of a tuple of SHINGLE token ids (ints: sets of them intersect fast).
+# Token ids come from the index's vocabulary, so a shingle's value does not depend on the
+# process's string-hash seed and the index can be built once and stored (see prebuilt.py).
+# A token the reference texts never use has no id (None): no shingle holding it can match.
+Shingle = int
 
 
-def ordered_shingles(toks: list[str]) -> list[Shingle]:
-    """The hashed 5-token shingles of a token stream, in order (a shorter stream is one)."""
-    if len(toks) < SHINGLE:
-        return [hash(tuple(toks))] if toks else []
-    return list(map(hash, zip(*(toks[i:] for i in range(SHINGLE)), strict=False)))
-
-
-def shingles(toks: list[str]) -> set[Shingle]:
-    """The set of hashed 5-token shingles of a token stream."""
-    return set(ordered_shingles(toks))
+def ordered_shingles(ids: list[int | None]) -> list[Shingle]:
+    """The hashed SHINGLE-token shingles of a stream of token ids, in order (a shorter stream
+    is one)."""
+    if len(ids) < SHINGLE:
+        return [hash(tuple(ids))] if ids else []
+    return list(map(hash, zip(*(ids[i:] for i in range(SHINGLE)), strict=False)))
 
 
 class Index:
-    """The inverted shingle index over every reference text of a knowledge base."""
+    """The inverted shingle index over every reference text of a knowledge base.
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.entries: list[LicenseEntry] = [e for e in kb.entries if e.text_file]
-        self.sets: list[frozenset[Shingle]] = []
-        self.postings: dict[Shingle, list[int]] = {}
-        for i, entry in enumerate(self.entries):
-            s = frozenset(shingles(tokens(entry.text())))
-            self.sets.append(s)
-            for sh in s:
-                self.postings.setdefault(sh, []).append(i)
-        self.phrases = {e.id: phrase(e.text()) for e in self.entries}
-        notices: dict[str, set[str]] = {}
-        for entry in kb.entries:
-            for n in entry.notices:
-                if phrase(n):
-                    notices.setdefault(phrase(n), set()).add(entry.id)
-        self.notice_ids = notices
-        self.notice_re = (
-            re.compile(r"(?<![^ ])" + _trie_regex(list(notices)) + r"(?![^ ])") if notices else None
-        )
-        self._overlap: dict[tuple[int, int], float] = {}
+    `postings` maps a shingle to a *group*: the tuple of texts that hold it (`groups`); texts
+    sharing a passage share its group, so counting hits per text is one count per shingle."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, *, state: dict | None = None) -> None:
+        if state is None:
+            if kb is None:
+                raise TypeError("Index needs a knowledge base")
+            state = _build_state(kb)
+        self.ids: list[str] = state["ids"]
+        self.meta: dict[str, tuple[str | None, str | None]] = state["meta"]
+        self.vocab: dict[str, int] = state["vocab"]
+        self.sets: list[frozenset[Shingle]] = state["sets"]
+        self.sizes: list[int] = [len(s) for s in self.sets]
+        self.groups: list[tuple[int, ...]] = state["groups"]
+        self.postings: dict[Shingle, int] = state["postings"]
+        # Each group as one packed int: a SLOT-bit counter per text. Summing the packed ints of
+        # a query's shingles counts the hits of every text at once, in C; no counter can carry
+        # into the next one because a text's hits never exceed its own shingle count.
+        self._slot = 16 if max(self.sizes, default=0) < 1 << 16 else 32
+        self._packed = [sum(1 << (self._slot * i) for i in g) for g in self.groups]
+        self.phrases: dict[str, str] = state["phrases"]
+        self.notice_ids: dict[str, tuple[str, ...]] = state["notice_ids"]
+        self.notice_trie: dict = state["notice_trie"]
+        # overlaps of every pair at or above NEAR when `complete` (then a missing pair is below)
+        self._overlap: dict[tuple[int, int], float] = dict(state.get("overlap", {}))
+        self._overlap_complete: bool = bool(state.get("overlap_complete", False))
+        # verbatim copies: the hash of a reference text's token-id stream -> its id
+        self.verbatim: dict[int, str] = state.get("verbatim") or {
+            hash(tuple(self.token_ids(p.split()))): lid for lid, p in self.phrases.items()
+        }
+        self._verbatim_results: dict[str, tuple[Identification, ...]] = {}
         self._diff: dict[tuple[int, int], frozenset[Shingle]] = {}
+        self._padded: dict[str, str] = {}
+        self._reference: dict[str, tuple[list[str], list[Shingle]]] = {}
+        self._reference_ids: dict[str, list[int | None]] = {}
+
+    def state(self, *, with_overlaps: bool = True) -> dict:
+        """Everything identification needs, as plain data (marshal-able); with every pair's
+        overlap computed when `with_overlaps`."""
+        if with_overlaps:
+            n = len(self.sets)
+            for a in range(n):
+                for b in range(a + 1, n):
+                    self.overlap(a, b)
+        return {
+            "ids": self.ids,
+            "meta": self.meta,
+            "vocab": self.vocab,
+            "sets": self.sets,
+            "groups": self.groups,
+            "postings": self.postings,
+            "phrases": self.phrases,
+            "notice_ids": self.notice_ids,
+            "notice_trie": self.notice_trie,
+            "overlap": {k: v for k, v in self._overlap.items() if v >= NEAR},
+            "overlap_complete": with_overlaps or self._overlap_complete,
+            "verbatim": self.verbatim,
+        }
+
+    def token_ids(self, toks: list[str]) -> list[int | None]:
+        return list(map(self.vocab.get, toks))
 
     def diff(self, a: int, b: int) -> frozenset[Shingle]:
         """Shingles of text `a` that text `b` lacks (cached)."""
-        if (a, b) not in self._diff:
-            self._diff[(a, b)] = self.sets[a] - self.sets[b]
-        return self._diff[(a, b)]
+        key = (a, b)
+        d = self._diff.get(key)
+        if d is None:
+            d = self._diff[key] = self.sets[a] - self.sets[b]
+        return d
 
     def overlap(self, a: int, b: int) -> float:
         """Share of the smaller text's shingles the two texts have in common."""
         key = (a, b) if a < b else (b, a)
-        if key not in self._overlap:
+        v = self._overlap.get(key)
+        if v is None:
+            if self._overlap_complete:
+                return 0.0
             sa, sb = self.sets[a], self.sets[b]
-            self._overlap[key] = len(sa & sb) / max(1, min(len(sa), len(sb)))
-        return self._overlap[key]
+            v = self._overlap[key] = len(sa & sb) / max(1, min(len(sa), len(sb)))
+        return v
+
+    def padded(self, license_id: str) -> str:
+        """The reference phrase of a text with a space at each end ('  ' when it has none)."""
+        p = self._padded.get(license_id)
+        if p is None:
+            p = self._padded[license_id] = f" {self.phrases.get(license_id, '')} "
+        return p
+
+    def reference(self, license_id: str) -> tuple[list[str], list[Shingle]]:
+        """The reference text's tokens and ordered shingles (cached)."""
+        ref = self._reference.get(license_id)
+        if ref is None:
+            rtoks = self.phrases[license_id].split()
+            ref = self._reference[license_id] = (rtoks, ordered_shingles(self.token_ids(rtoks)))
+        return ref
+
+    def verbatim_copy(self, ids: list[int | None]) -> str | None:
+        """The id of the reference text whose token stream is exactly `ids`, if any."""
+        lid = self.verbatim.get(hash(tuple(ids)))
+        if lid is None:
+            return None
+        ref = self._reference_ids.get(lid)
+        if ref is None:
+            ref = self._reference_ids[lid] = self.token_ids(self.reference(lid)[0])
+        return lid if ref == ids else None
+
+    def group_counts(self, query: set[Shingle]) -> dict[int, int]:
+        """How many shingles of `query` each group holds (groups holding none left out)."""
+        counts: Counter[int | None] = Counter(map(self.postings.get, query))
+        counts.pop(None, None)
+        return counts  # type: ignore[return-value]  # (None popped)
+
+    def unpack(self, counts: dict[int, int], within: int | None = None) -> list[int]:
+        """Per text, the sum of `counts` over the groups that hold it: its hits (the shared
+        shingles), or with `within`, its shingles shared with text `within` too."""
+        packed = self._packed
+        if within is None:
+            total = sum(map(mul, counts.values(), map(packed.__getitem__, counts)))
+        else:
+            bit = 1 << (self._slot * within)
+            total = sum(c * packed[g] for g, c in counts.items() if packed[g] & bit)
+        width = self._slot // 8
+        raw = total.to_bytes(len(self.sets) * width, sys.byteorder)
+        return memoryview(raw).cast("H" if width == 2 else "I").tolist()
+
+    def hits(self, query: set[Shingle]) -> list[int]:
+        """Shared-shingle counts of every reference text (by position in `ids`)."""
+        return self.unpack(self.group_counts(query))
 
 
-def _trie_regex(phrases: list[str]) -> str:
-    """One regex for any of `phrases` (space-joined tokens), built as a trie over tokens so
-    that the engine tests one token per position instead of every phrase. Longer
-    continuations are tried first (leftmost-longest)."""
-    groups: dict[str, list[str]] = {}
-    for p in phrases:
-        head, _, rest = p.partition(" ")
-        groups.setdefault(head, []).append(rest)
-    alts = []
-    for head in sorted(groups, key=lambda h: (-len(h), h)):
-        rests = groups[head]
-        longer = [r for r in rests if r]
-        if not longer:
-            alts.append(re.escape(head))
-            continue
-        optional = "?" if "" in rests else ""
-        alts.append(f"{re.escape(head)}(?: {_trie_regex(longer)}){optional}")
-    return "(?:" + "|".join(alts) + ")"
+def _build_state(kb: KnowledgeBase) -> dict:
+    from robinet.licenses.normalize import phrase
+
+    entries = [e for e in kb.entries if e.text_file]
+    vocab: dict[str, int] = {}
+    sets: list[frozenset[Shingle]] = []
+    phrases: dict[str, str] = {}
+    by_shingle: dict[Shingle, list[int]] = {}
+    for i, entry in enumerate(entries):
+        toks = tokens(entry.text())
+        for t in toks:
+            vocab.setdefault(t, len(vocab))
+        s = frozenset(ordered_shingles([vocab[t] for t in toks]))
+        sets.append(s)
+        phrases[entry.id] = " ".join(toks)
+        for sh in s:
+            by_shingle.setdefault(sh, []).append(i)
+    group_of: dict[tuple[int, ...], int] = {}
+    postings: dict[Shingle, int] = {}
+    for sh, texts in by_shingle.items():
+        postings[sh] = group_of.setdefault(tuple(texts), len(group_of))
+    notices: dict[str, set[str]] = {}
+    for entry in kb.entries:
+        for n in entry.notices:
+            if phrase(n):
+                notices.setdefault(phrase(n), set()).add(entry.id)
+    trie: dict = {}
+    for notice in notices:
+        node = trie
+        for tok in notice.split(" "):
+            node = node.setdefault(tok, {})
+        node[None] = notice
+    return {
+        "ids": [e.id for e in entries],
+        "meta": {e.id: (e.scancode_key, e.spdx) for e in kb.entries},
+        "vocab": vocab,
+        "sets": sets,
+        "groups": list(group_of),
+        "postings": postings,
+        "phrases": phrases,
+        "notice_ids": {n: tuple(sorted(ids)) for n, ids in notices.items()},
+        "notice_trie": trie,
+    }
 
 
 @functools.cache
 def default_index() -> Index:
-    return Index(knowledge_base())
+    """The index of the bundled knowledge base: the prebuilt one shipped with robinet when it
+    is fresh (built from the same knowledge base and code), else built now."""
+    from robinet.licenses import prebuilt
+
+    return prebuilt.load() or prebuilt.build()
 
 
-def _hits(index: Index, query: set[Shingle]) -> Counter[int]:
-    """Shared-shingle counts per reference text, in one pass over the postings."""
-    return Counter(chain.from_iterable(filter(None, map(index.postings.get, query))))
+_RUN = re.compile(rb"\x01+")
 
 
 def _passage(
     toks: list[str], ordered: list[Shingle], wanted: frozenset[Shingle] | set[Shingle]
 ) -> str:
-    """The longest run of the input made of `wanted` shingles, as text."""
-    best = (0, 0)
-    start = None
-    for i, sh in enumerate(ordered):
-        if sh in wanted:
-            if start is None:
-                start = i
-            if i + SHINGLE - start > best[1] - best[0]:
-                best = (start, i + SHINGLE)
-        else:
-            start = None
-    return " ".join(toks[best[0] : best[1]][:30])
+    """The longest run of the input made of `wanted` shingles, as text (the first of the
+    longest when several are as long)."""
+    flags = bytes(map(wanted.__contains__, ordered))
+    best = max(_RUN.finditer(flags), key=lambda m: m.end() - m.start(), default=None)
+    if best is None:
+        return ""
+    return " ".join(toks[best.start() : best.end() - 1 + SHINGLE][:30])
+
+
+class _Distinct:
+    """How many distinctive shingles of two texts the input holds, from the group counts:
+    of text a's shingles that b lacks, the input holds hits[a] - shared(a, b), where shared
+    counts the input's shingles in groups holding both (no set intersection needed)."""
+
+    def __init__(self, index: Index, counts: dict[int, int], hits: list[int]) -> None:
+        self.index, self.counts, self.hits = index, counts, hits
+        self.shared: dict[int, list[int]] = {}
+
+    def __call__(self, a: int, b: int) -> tuple[int, int]:
+        """(input shingles only a has, input shingles only b has)"""
+        shared = self.shared.get(a)
+        if shared is None:
+            shared = self.shared[a] = self.index.unpack(self.counts, within=a)
+        return self.hits[a] - shared[b], self.hits[b] - shared[b]
 
 
 def _prefer_complete(
-    index: Index, remaining: set[Shingle], cands: list[int], cov: dict[int, float]
+    index: Index, distinct: _Distinct, cands: list[int], cov: dict[int, float]
 ) -> int:
     """The most-hits candidate, unless a near-identical rival explains the input as well
     (at most `WEAK` distinctive shingles behind) while much more of it is present: then the
@@ -170,11 +307,12 @@ def _prefer_complete(
     best = cands[0]
     for _ in range(len(cands)):
         for rival in cands:
-            if rival == best or index.overlap(best, rival) < 0.5:
+            if rival == best or index.overlap(best, rival) < NEAR:
                 continue
-            d_best = len(remaining & index.diff(best, rival))
-            d_rival = len(remaining & index.diff(rival, best))
-            if d_best - d_rival <= WEAK and cov[rival] >= COMPLETE_RATIO * cov[best]:
+            if cov[rival] < COMPLETE_RATIO * cov[best]:
+                continue  # (checked first: it needs no set intersection)
+            d_best, d_rival = distinct(best, rival)
+            if d_best - d_rival <= WEAK:
                 best = rival
                 break
         else:
@@ -185,53 +323,53 @@ def _prefer_complete(
 def _text_matches(
     index: Index, toks: list[str], ordered: list[Shingle]
 ) -> tuple[list[Identification], set[str]]:
-    query = set(ordered)
     found: list[Identification] = []
     explained: set[str] = set()
-    remaining = set(query)
+    remaining = set(ordered)
+    ids, sizes = index.ids, index.sizes
     for _ in range(MAX_LICENSES):
-        hits = _hits(index, remaining)
-        cands = [
-            i for i, h in hits.items() if h >= MIN_HITS and h / len(index.sets[i]) >= MIN_COVERAGE
-        ]
+        counts = index.group_counts(remaining)
+        hits = index.unpack(counts)
+        distinct = _Distinct(index, counts, hits)
+        cands = [i for i, h in enumerate(hits) if h >= MIN_HITS and h / sizes[i] >= MIN_COVERAGE]
         if not cands:
             break
-        cov = {i: hits[i] / len(index.sets[i]) for i in cands}
-        cands.sort(key=lambda i: (-hits[i], -cov[i], index.entries[i].id))
-        best = _prefer_complete(index, remaining, cands, cov)
-        entry = index.entries[best]
+        cov = {i: hits[i] / sizes[i] for i in cands}
+        cands.sort(key=lambda i: (-hits[i], -cov[i], ids[i]))
+        best = _prefer_complete(index, distinct, cands, cov)
+        best_id = ids[best]
         evidence = [
-            f"{hits[best]} of {len(index.sets[best])} reference shingles present "
-            f"({cov[best]:.0%} of the {entry.id} text)"
+            f"{hits[best]} of {sizes[best]} reference shingles present "
+            f"({cov[best]:.0%} of the {best_id} text)"
         ]
         tied: list[int] = []
         margin = None
-        rivals = [r for r in cands if r != best and index.overlap(best, r) >= 0.5]
-        rivals.sort(key=lambda r: (-index.overlap(best, r), index.entries[r].id))
+        rivals = [r for r in cands if r != best and index.overlap(best, r) >= NEAR]
+        rivals.sort(key=lambda r: (-index.overlap(best, r), ids[r]))
         for n, rival in enumerate(rivals):
-            own = index.diff(best, rival)
-            other = index.diff(rival, best)
-            d_own = len(remaining & own)
-            d_other = len(remaining & other)
-            rid = index.entries[rival].id
+            d_own, d_other = distinct(best, rival)
+            rid = ids[rival]
             if d_own == d_other and cov[best] < COMPLETE_RATIO * cov[rival]:
                 tied.append(rival)
                 evidence.append(f"no passage tells it from {rid}")
                 continue
             # evidence: own distinctive passages found, or (when the rival is a larger text
             # whose extra passages are all absent) the size of that absence
-            gap = d_own - d_other if d_own > d_other else min(len(other) - d_other, 5)
+            if d_own > d_other:
+                gap = d_own - d_other
+            else:
+                gap = min(len(index.diff(rival, best)) - d_other, 5)
             margin = gap if margin is None else min(margin, gap)
             if n >= EVIDENCE_PASSAGES:
                 evidence.append(f"distinct from {rid}: {d_own} vs {d_other} distinctive shingles")
             elif d_own:
                 evidence.append(
                     f"distinct from {rid}: {d_own} vs {d_other} distinctive shingles, "
-                    f"e.g. '{_passage(toks, ordered, own & remaining)}'"
+                    f"e.g. '{_passage(toks, ordered, index.diff(best, rival) & remaining)}'"
                 )
             else:
-                rtoks = index.phrases[rid].split()
-                absent = _passage(rtoks, ordered_shingles(rtoks), other)
+                rtoks, rordered = index.reference(rid)
+                absent = _passage(rtoks, rordered, index.diff(rival, best))
                 evidence.append(
                     f"distinct from {rid}: {cov[best]:.0%} vs {cov[rival]:.0%} of the text, "
                     f"its extra passages absent, e.g. '{absent}'"
@@ -239,7 +377,6 @@ def _text_matches(
         text_part = 0.4 + 0.6 * min(1.0, cov[best] / FULL_COVERAGE)
         margin_part = 1.0 if margin is None else 0.75 + 0.25 * min(1.0, max(margin, 0) / 5)
         if tied:
-            ids = tuple(sorted([entry.id] + [index.entries[t].id for t in tied]))
             found.append(
                 Identification(
                     license=None,
@@ -248,16 +385,17 @@ def _text_matches(
                     confidence=round(text_part * 0.5, 3),
                     evidence=tuple(evidence),
                     method="text",
-                    candidates=ids,
+                    candidates=tuple(sorted([best_id] + [ids[t] for t in tied])),
                     coverage=round(cov[best], 3),
                 )
             )
         else:
+            scancode_key, spdx = index.meta[best_id]
             found.append(
                 Identification(
-                    license=entry.id,
-                    scancode_key=entry.scancode_key,
-                    spdx=entry.spdx,
+                    license=best_id,
+                    scancode_key=scancode_key,
+                    spdx=spdx,
                     confidence=round(text_part * margin_part, 3),
                     evidence=tuple(evidence),
                     method="text",
@@ -265,36 +403,56 @@ def _text_matches(
                 )
             )
         for i in [best, *tied]:
-            remaining -= index.sets[i]
-            explained.add(index.entries[i].id)
+            remaining = remaining - index.sets[i]  # (iterates the smaller side, unlike -=)
+            explained.add(ids[i])
     return found, explained
 
 
-def _notice_matches(index: Index, text_phrase: str, explained: set[str]) -> list[Identification]:
+def _notices_in(index: Index, toks: list[str]) -> list[str]:
+    """The notice phrases in a token stream, left to right, each the longest that starts at
+    its token, none overlapping (what one regex scan for the notices would find)."""
+    trie = index.notice_trie
+    found: list[str] = []
+    end = 0
+    n = len(toks)
+    for i in compress(range(n), map(trie.__contains__, toks)):
+        if i < end:
+            continue
+        node: dict | None = trie
+        j = i
+        last = 0
+        while j < n and node is not None:
+            node = node.get(toks[j])
+            j += 1
+            if node is not None and None in node:
+                last = j
+        if last:
+            found.append(" ".join(toks[i:last]))
+            end = last
+    return found
+
+
+def _notice_matches(index: Index, toks: list[str], explained: set[str]) -> list[Identification]:
     out: list[Identification] = []
     seen: set[tuple[str, ...]] = set()
-    # one pass; the alternation lists longer notices first, so "modified mit license" wins
-    # over the "mit license" inside it
-    if index.notice_re is None:
-        return out
-    for match in index.notice_re.finditer(text_phrase):
-        notice = match.group(0)
-        ids = index.notice_ids[notice]
+    # longer notices first at each position, so "modified mit license" wins over the
+    # "mit license" inside it
+    for notice in _notices_in(index, toks):
+        key = index.notice_ids[notice]
         # a notice the identified license's own text contains is that text, not a new license
-        if any(f" {notice} " in f" {index.phrases.get(x, '')} " for x in explained):
+        if explained and any(f" {notice} " in index.padded(x) for x in explained):
             continue
-        key = tuple(sorted(ids))
         if key in seen or set(key) & explained:
             continue
         seen.add(key)
         ev = (f"notice: '{notice}'",)
         if len(key) == 1:
-            entry = index.kb.get(key[0])
+            scancode_key, spdx = index.meta[key[0]]
             out.append(
                 Identification(
-                    license=entry.id,
-                    scancode_key=entry.scancode_key,
-                    spdx=entry.spdx,
+                    license=key[0],
+                    scancode_key=scancode_key,
+                    spdx=spdx,
                     confidence=NOTICE_CONFIDENCE,
                     evidence=ev,
                     method="notice",
@@ -323,8 +481,19 @@ def identify(text: str, *, index: Index | None = None) -> list[Identification]:
         text = text[:MAX_CHARS]
         notes = (f"input cut to its first {MAX_CHARS:,} characters",)
     toks = tokens(text)
-    found, explained = _text_matches(index, toks, ordered_shingles(toks))
-    found += _notice_matches(index, " ".join(toks), explained)
+    ids = index.token_ids(toks)
+    # A verbatim copy of a reference text (as shipped, CRLF, quotes, reflowed: the same token
+    # stream) gets the answer its reference text got. The answer depends on the token stream
+    # alone, so it is computed once per process, by the same steps as any other input.
+    copy_of = index.verbatim_copy(ids)
+    cached = index._verbatim_results.get(copy_of) if copy_of else None
+    if cached is not None:
+        found = list(cached)
+    else:
+        found, explained = _text_matches(index, toks, ordered_shingles(ids))
+        found += _notice_matches(index, toks, explained)
+        if copy_of:
+            index._verbatim_results[copy_of] = tuple(found)
     if notes:
         found = [
             Identification(

@@ -35,20 +35,20 @@ def infer(store: Store) -> int:
     con = store.con
     con.execute("DELETE FROM edges WHERE origin = ?", [ORIGIN])
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE _names AS
         SELECT hf_id, author, lower(split_part(hf_id, '/', 2)) AS name,
-               created_at AS t, coalesce(downloads, 0) AS downloads, retrieved_at,
-               regexp_replace(lower(split_part(hf_id, '/', 2)), '{QUANT_SUFFIX}', '') AS base_q,
-               regexp_replace(lower(split_part(hf_id, '/', 2)), '{INSTRUCT_SUFFIX}', '')
-                   AS base_i
+               created_at AS t, coalesce(downloads, 0) AS downloads, retrieved_at
         FROM models WHERE contains(hf_id, '/')
         """
     )
+    # Only a model without any edge gets a guess; the name rules look at its name alone.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _orphans AS
-        SELECT n.* FROM _names n
+        SELECT n.*, regexp_replace(n.name, '{QUANT_SUFFIX}', '') AS base_q,
+               regexp_replace(n.name, '{INSTRUCT_SUFFIX}', '') AS base_i
+        FROM _names n
         WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.child = n.hf_id)
         """
     )
@@ -70,13 +70,21 @@ def infer(store: Store) -> int:
         FROM _orphans o JOIN _names p ON p.name = o.base_i
         WHERE o.base_q = o.name AND o.base_i <> o.name AND p.hf_id <> o.hf_id
           AND (p.t IS NULL OR o.t IS NULL OR p.t <= o.t)
-        UNION ALL
+        """
+    )
+    # The same-name rule only for models the first two rules left without a candidate: a
+    # lower rule always wins, and a popular name shared by many copies would otherwise pair
+    # every copy with every older one.
+    con.execute(
+        """
+        INSERT INTO _candidates
         SELECT o.hf_id, p.hf_id, 3, 'finetune', 0.4,
                'name: same name as ' || p.hf_id || ', uploaded earlier by another author',
                p.downloads, p.t, o.retrieved_at
         FROM _orphans o JOIN _names p ON p.name = o.name
         WHERE p.author IS DISTINCT FROM o.author AND p.t IS NOT NULL AND o.t IS NOT NULL
           AND p.t < o.t
+          AND NOT EXISTS (SELECT 1 FROM _candidates c WHERE c.child = o.hf_id)
         """
     )
     con.execute(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +15,11 @@ from robinet.openness.evidence import (
     mot_dimensions,
     mot_for,
     release_dimensions,
+    tier_license,
 )
 from robinet.openness.mof import CLASS_LABELS, mot_evaluations
 from robinet.openness.rubric import RUBRIC_VERSION, OpennessScore, agreement, score
+from robinet.sources.normalize import slug
 from robinet.store import Store
 
 _RELEASE_COLUMNS = (
@@ -35,31 +39,107 @@ class ReleaseOpenness:
     mot_class: int | None  # the class that evaluation implies
 
 
+_HUB_COLUMNS = "hf_id, license, license_id, tags, downloads, source"
+# Release fields whose provenance the openness evidence cites (release_facts columns).
+_FIELDS = ("tier", "license_raw", "training_code", "inference_code", "link", "hf_id")
+
+
 def _hub_row(store: Store, hf_id: str | None) -> dict[str, Any] | None:
     if not hf_id:
         return None
     rows = store.query(
-        "SELECT hf_id, license, tags, downloads FROM models WHERE lower(hf_id) = lower(?)",
+        f"SELECT {_HUB_COLUMNS} FROM models WHERE lower(hf_id) = lower(?)",
         [hf_id],
     )
     return rows[0] if rows else None
 
 
+def field_sources(
+    store: Store, release_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """release id -> field -> the sources whose facts gave that field (release_facts)."""
+    cols = ", ".join(
+        f"list_sort(list_distinct(list(source) FILTER (WHERE {f} IS NOT NULL))) AS {f}"
+        for f in _FIELDS
+    )
+    sql = f"SELECT release_id, {cols} FROM release_facts WHERE release_id IS NOT NULL"
+    params: list[Any] = []
+    ids = None if release_ids is None else sorted(set(release_ids))
+    if ids is not None:
+        if not ids:
+            return {}
+        sql += " AND list_contains(?, release_id)"
+        params.append(ids)
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in store.query(sql + " GROUP BY release_id", params):
+        out[r["release_id"]] = {f: list(r[f] or []) for f in _FIELDS}
+    return out
+
+
+def release_key(text: str) -> str:
+    """The normalized key releases are merged on: 'Llama 3.1 405B' -> 'llama-3-1-405b'."""
+    return slug(text)
+
+
 def find_release(store: Store, model: str) -> dict[str, Any] | None:
-    """A release by id, Hub id or name (case-insensitive; the most-sourced match wins)."""
+    """A release by id, Hub id or name (case-insensitive), else by the normalized key the
+    merge uses (`robinet.sources.normalize.slug`); the most-sourced match wins."""
     rows = store.query(
         f"SELECT {_RELEASE_COLUMNS} FROM releases "
         "WHERE lower(id) = lower($m) OR lower(hf_id) = lower($m) OR lower(name) = lower($m) "
         "ORDER BY len(sources) DESC, date NULLS LAST, id LIMIT 1",
         {"m": model},
     )
+    if rows:
+        return rows[0]
+    key = release_key(model)
+    if not key:
+        return None
+    rows = store.query(
+        f"SELECT {_RELEASE_COLUMNS} FROM releases "
+        "WHERE id = $k OR starts_with(id, $k || '--') "
+        "OR trim(regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g'), '-') = $k "
+        "ORDER BY len(sources) DESC, date NULLS LAST, id LIMIT 1",
+        {"k": key},
+    )
     return rows[0] if rows else None
+
+
+def near_releases(store: Store, model: str, n: int = 5) -> list[str]:
+    """Release names whose normalized key is close to `model`'s (for a 'did you mean')."""
+    key = release_key(model)
+    names: dict[str, str] = {}
+    for r in store.query("SELECT name, id FROM releases ORDER BY len(sources) DESC, id"):
+        names.setdefault(release_key(r["name"]), r["name"])
+    for ev in mot_evaluations():
+        names.setdefault(release_key(ev.name), ev.name)
+    close = difflib.get_close_matches(key, list(names), n=n, cutoff=0.75)
+    if len(close) < n and len(key) >= 4:
+        close += sorted(k for k in names if key in k and k not in close)[: n - len(close)]
+    return [names[k] for k in close]
+
+
+def _dimensions(
+    row: Mapping[str, Any],
+    hub: Mapping[str, Any] | None,
+    fields: Mapping[str, Sequence[str]] | None,
+    with_mot: bool = True,
+) -> dict[str, Any]:
+    """A release's dimensions: its own data, then its MOT evaluation, then what the access
+    tier alone supports for the weights license."""
+    ev = mot_for(row.get("name"), row.get("hf_id")) if with_mot else None
+    return merge_dimensions(
+        release_dimensions(row, hub, fields),
+        mot_dimensions(ev) if ev else {},
+        tier_license(row, fields),
+    )
 
 
 def score_release(store: Store, row: dict[str, Any]) -> ReleaseOpenness:
     hub = _hub_row(store, row.get("hf_id"))
     ev = mot_for(row.get("name"), row.get("hf_id"))
-    dims = merge_dimensions(release_dimensions(row, hub), mot_dimensions(ev) if ev else {})
+    fields = field_sources(store, [row["id"]]).get(row["id"]) if row.get("id") else None
+    dims = _dimensions(row, hub, fields)
     return ReleaseOpenness(
         release={
             k: row.get(k) for k in ("id", "name", "organization", "region", "date", "tier", "hf_id")
@@ -77,9 +157,12 @@ def openness(store: Store, model: str) -> ReleaseOpenness:
         return score_release(store, row)
     ev = mot_for(model, model if "/" in model else None)
     if ev is None:
+        close = near_releases(store, model)
         raise NotFoundError(
             f"no release or MOT evaluation named {model!r}",
-            hint="pass a release name, a release id or a Hub id (owner/name)",
+            hint=f"did you mean: {'; '.join(close)}"
+            if close
+            else "pass a release name, a release id or a Hub id (owner/name)",
         )
     return ReleaseOpenness(
         release={
@@ -129,15 +212,16 @@ def all_openness(store: Store, *, epoch_only: bool = True) -> list[ReleaseOpenne
     hub = {
         r["hf_id"].lower(): r
         for r in store.query(
-            "SELECT hf_id, license, tags, downloads FROM models WHERE lower(hf_id) IN "
+            f"SELECT {_HUB_COLUMNS} FROM models WHERE lower(hf_id) IN "
             f"(SELECT lower(hf_id) FROM releases WHERE hf_id IS NOT NULL AND {where})"
         )
     }
+    provenance = field_sources(store)
     out = []
     for row in rows:
         h = hub.get(str(row.get("hf_id") or "").lower())
         ev = mot_for(row.get("name"), row.get("hf_id"))
-        dims = merge_dimensions(release_dimensions(row, h), mot_dimensions(ev) if ev else {})
+        dims = _dimensions(row, h, provenance.get(row["id"]))
         out.append(
             ReleaseOpenness(
                 release={k: row.get(k) for k in _KEYS},
@@ -209,7 +293,9 @@ def mot_agreement(store: Store | None = None) -> dict[str, Any]:
         if row is None:
             continue
         matched += 1
-        got = score(ev.name, release_dimensions(row, _hub_row(store, row.get("hf_id")))).mof_class
+        hub = _hub_row(store, row.get("hf_id"))
+        fields = field_sources(store, [row["id"]]).get(row["id"])
+        got = score(ev.name, _dimensions(row, hub, fields, with_mot=False)).mof_class
         implied = ev.implied.mof_class
         confusion[f"{implied}->{got}"] += 1
         if got is not None:

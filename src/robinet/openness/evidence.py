@@ -9,7 +9,7 @@ covers stays unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -34,63 +34,138 @@ _CODE = {
     "open access (restricted use)": PARTIAL,
     "unreleased": CLOSED,
 }
+# What an access tier alone says about the license of the weights. A tier is not a license:
+# restricted and non-commercial tiers cannot be under an OSI-approved license (partial), closed
+# tiers license no weights (closed), and "open weights (unrestricted)" says the terms are
+# permissive without naming them, so the value stays unknown until a license is known.
 _TIER_LICENSE = {
-    Tier.OPEN_UNRESTRICTED: OPEN,
+    Tier.OPEN_UNRESTRICTED: UNKNOWN,
     Tier.OPEN_RESTRICTED: PARTIAL,
     Tier.OPEN_NONCOMMERCIAL: PARTIAL,
     Tier.API: CLOSED,
     Tier.HOSTED: CLOSED,
     Tier.UNRELEASED: CLOSED,
 }
+_NOT_A_LICENSE = {"unknown", "other", "none", "n/a", ""}
+
+# The release fields each dimension is read from (see `field_sources`).
+FieldSources = Mapping[str, Sequence[str]]
 
 
-def _sources(row: Mapping[str, Any]) -> str:
+def _cite(row: Mapping[str, Any], fields: FieldSources | None, field: str) -> str:
+    """The sources that gave `field` for this release; all the release's sources when the
+    per-field provenance is not known."""
+    if fields is not None:
+        return ", ".join(fields.get(field) or []) or "store"
     return ", ".join(row.get("sources") or []) or "store"
 
 
+def _hub_source(hub: Mapping[str, Any]) -> str:
+    return str(hub.get("source") or "hub")
+
+
 def release_dimensions(
-    row: Mapping[str, Any], hub: Mapping[str, Any] | None = None
+    row: Mapping[str, Any],
+    hub: Mapping[str, Any] | None = None,
+    fields: FieldSources | None = None,
 ) -> dict[str, Dimension]:
-    """Dimensions from a `releases` row (and its Hub `models` row when there is one)."""
-    src = _sources(row)
+    """Dimensions from a `releases` row (and its Hub `models` row when there is one).
+
+    `fields` maps a release field (tier, license_raw, training_code, inference_code, link) to
+    the sources that gave it (`release_facts`), so each dimension cites only those. The
+    weights license comes from a license (the Hub tag as the license engine resolved it, or
+    the release's own license string), never from the access tier: see `tier_license`.
+    """
     dims: dict[str, Dimension] = {}
     tier = Tier(row["tier"]) if row.get("tier") else None
     if tier is not None:
         value = OPEN if tier in OPEN_TIERS else CLOSED
-        dims["weights"] = Dimension(value, f"access tier {tier.value}", src)
+        dims["weights"] = Dimension(value, f"access tier {tier.value}", _cite(row, fields, "tier"))
     elif row.get("hf_id") or hub:
-        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {row.get('hf_id')}", src)
+        hf_id = row.get("hf_id") or (hub or {}).get("hf_id")
+        src = _cite(row, fields, "hf_id") if row.get("hf_id") else _hub_source(hub or {})
+        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {hf_id}", src)
 
-    license_raw = (hub or {}).get("license") or row.get("license_raw")
-    if license_raw and is_osi(str(license_raw).removeprefix("license:")):
-        dims["weights_license"] = Dimension(OPEN, f"license {license_raw} (OSI-approved)", src)
-    elif license_raw and str(license_raw).lower() not in {"unknown", "other"}:
-        dims["weights_license"] = Dimension(
-            PARTIAL, f"license {license_raw} (not an OSI-approved license)", src
-        )
-    elif tier is not None:
-        dims["weights_license"] = Dimension(
-            _TIER_LICENSE[tier], f"access tier {tier.value} (license text not resolved)", src
-        )
+    lic = _license_dimension(row, hub, fields)
+    if lic is not None:
+        dims["weights_license"] = lic
 
     for dim, column in (("training_code", "training_code"), ("inference_code", "inference_code")):
         raw = row.get(column)
         if raw and str(raw).strip().lower() in _CODE:
-            dims[dim] = Dimension(_CODE[str(raw).strip().lower()], f"Epoch AI: {raw}", src)
+            dims[dim] = Dimension(
+                _CODE[str(raw).strip().lower()], f"Epoch AI: {raw}", _cite(row, fields, column)
+            )
 
     link = str(row.get("link") or "")
     tags = [str(t) for t in (hub or {}).get("tags") or []]
-    if "arxiv.org" in link or any(t.startswith("arxiv:") for t in tags):
-        where = link if "arxiv.org" in link else next(t for t in tags if t.startswith("arxiv:"))
+    if "arxiv.org" in link:
         dims["paper"] = Dimension(
-            PARTIAL, f"public paper ({where}); its license is not known to be open", src
+            PARTIAL,
+            f"public paper ({link}); its license is not known to be open",
+            _cite(row, fields, "link"),
+        )
+    elif hub and any(t.startswith("arxiv:") for t in tags):
+        where = next(t for t in tags if t.startswith("arxiv:"))
+        dims["paper"] = Dimension(
+            PARTIAL,
+            f"public paper ({where}); its license is not known to be open",
+            _hub_source(hub),
         )
     datasets = [t.removeprefix("dataset:") for t in tags if t.startswith("dataset:")]
-    if datasets:
+    if hub and datasets:
         dims["training_data"] = Dimension(
-            PARTIAL, f"datasets named on the Hub: {', '.join(datasets[:5])}", "hub"
+            PARTIAL, f"datasets named on the Hub: {', '.join(datasets[:5])}", _hub_source(hub)
         )
     return dims
+
+
+def _license_dimension(
+    row: Mapping[str, Any], hub: Mapping[str, Any] | None, fields: FieldSources | None
+) -> Dimension | None:
+    """The weights license from a license: the Hub tag (resolved by the license engine to a
+    knowledge-base id when it can be), else the release's license string."""
+    candidates: list[tuple[str, str]] = []
+    if hub:
+        for key in ("license_id", "license"):
+            raw = hub.get(key)
+            if raw and str(raw).lower() not in _NOT_A_LICENSE:
+                candidates.append((str(raw).removeprefix("license:"), _hub_source(hub)))
+                break
+    raw = row.get("license_raw")
+    if raw and str(raw).lower() not in _NOT_A_LICENSE:
+        candidates.append((str(raw), _cite(row, fields, "license_raw")))
+    if not candidates:
+        return None
+    lic, src = candidates[0]
+    if is_osi(lic):
+        return Dimension(OPEN, f"license {lic} (OSI-approved)", src)
+    return Dimension(PARTIAL, f"license {lic} (not an OSI-approved license)", src)
+
+
+def tier_license(
+    row: Mapping[str, Any], fields: FieldSources | None = None
+) -> dict[str, Dimension]:
+    """The weights-license dimension an access tier alone supports (the last resort, after the
+    Hub, the release's license and a MOT evaluation): at most partial, never open."""
+    tier = Tier(row["tier"]) if row.get("tier") else None
+    if tier is None:
+        return {}
+    value = _TIER_LICENSE[tier]
+    if value == UNKNOWN:
+        return {}
+    why = (
+        "no weights are published under any license"
+        if value == CLOSED
+        else "a restricted or non-commercial license cannot be OSI-approved"
+    )
+    return {
+        "weights_license": Dimension(
+            value,
+            f"access tier {tier.value}: {why} (license text not resolved)",
+            _cite(row, fields, "tier"),
+        )
+    }
 
 
 def merge_dimensions(*layers: Mapping[str, Dimension]) -> dict[str, Dimension]:

@@ -302,6 +302,13 @@ def restrictiveness_section(store: Store) -> Section:
     )
 
 
+ROW_PX = 28  # height of one lab's row in the signals chart, so every lab keeps its label
+
+
+def signals_height(labs: int) -> int:
+    return max(400, ROW_PX * labs + 120)
+
+
 def signals_section(store: Store) -> Section:
     items = alerts_json(alerts(store))["alerts"]
     rows = to_jsonable(items)
@@ -325,8 +332,20 @@ def signals_section(store: Store) -> Section:
                 hovertemplate="%{x} %{y}<br>%{text}<extra></extra>",
             )
         )
+    labs = sorted({r["organization"] for r in rows}, reverse=True)  # a-z from the top
     fig.update_layout(
-        height=max(400, 18 * len({r["organization"] for r in rows})), margin={"t": 30}
+        height=signals_height(len(labs)),
+        margin={"t": 30, "l": 140},
+        yaxis={
+            "type": "category",
+            "tickmode": "array",
+            "tickvals": labs,
+            "ticktext": labs,
+            "categoryorder": "array",
+            "categoryarray": labs,
+            "dtick": 1,
+            "automargin": True,
+        },
     )
     counts = Counter(r["direction"] for r in rows)
     return Section(
@@ -347,10 +366,56 @@ def signals_section(store: Store) -> Section:
     )
 
 
+def downloads_section(store: Store) -> Section:
+    t = trend(store, "downloads_share", "region")
+    rows = t.series
+    fig = go.Figure()
+    for region in sorted({r["group"] for r in rows}, key=lambda g: (g == "unknown", g)):
+        mine = [r for r in rows if r["group"] == region]
+        fig.add_trace(
+            go.Bar(
+                x=[r["period"] for r in mine],
+                y=[r["share"] for r in mine],
+                name=region,
+                marker_color=REGION_COLORS.get(region, "#d9d9d9"),
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=380,
+        margin={"t": 30},
+        yaxis={"title": "share of Hub downloads", "range": [0, 1]},
+        xaxis={"categoryorder": "category ascending"},
+    )
+    cav = t.caveats
+    summary = [
+        f"caveat: {cav.get('unknown_region_share', 0):.1%} of the downloads of dated Hub models "
+        f"are by authors of unknown region ({cav.get('unmapped_author_share', 0):.1%} map to no "
+        "organization); the regional shares describe the mapped remainder only",
+        f"{cav.get('downloads', 0):,} downloads of Hub models with a creation date",
+    ]
+    return Section(
+        key="downloads_share",
+        title="Share of Hub downloads by the developer's region (mostly unknown)",
+        description=(
+            "Downloads of Hub models by the half-year the model was created, split by the "
+            "region of the organization its author maps to (models.organization, the "
+            "organizations table). Authors that map to no organization with a region are "
+            "'unknown': most downloads, so read the regional shares as a lower bound. No region "
+            "is guessed."
+        ),
+        rows=rows,
+        columns=["period", "group", "downloads", "share", "unknown_region_share"],
+        figure=fig,
+        summary=summary,
+    )
+
+
 SECTIONS: list[SectionBuilder] = [
     gap_section,
     arena_gap_section,
     openness_section,
     restrictiveness_section,
+    downloads_section,
     signals_section,
 ]

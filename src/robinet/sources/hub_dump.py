@@ -164,11 +164,42 @@ def file_relation(path: Path) -> str:
         """
     return f"""
         SELECT * FROM (
-            SELECT row_number() OVER () AS row, line AS doc, '{p}' AS file FROM read_csv('{p}',
-                columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x01',
-                quote = '', escape = '', auto_detect = false, compression = 'auto',
-                max_line_size = 268435456, strict_mode = false)
+            SELECT row_number() OVER () AS row, line AS doc, '{p}' AS file FROM {_lines(path)}
         ) WHERE trim(doc) <> ''
+    """
+
+
+def _lines(path: Path) -> str:
+    """The lines of a JSON Lines file as one VARCHAR column `line`, read by DuckDB."""
+    return f"""read_csv('{_sql_str(path)}',
+        columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x01', quote = '',
+        escape = '', auto_detect = false, compression = 'auto', max_line_size = 268435456,
+        strict_mode = false)"""
+
+
+_LINES = "_hub_lines"
+
+
+def _stage_lines(store: Store, path: Path) -> str:
+    """Read a JSON Lines file into the temp table _hub_lines; a SELECT of (row, doc, file).
+
+    Numbering the lines with a window (`row_number() OVER ()`) would run the parse on one
+    thread; the lines are instead written in file order (insertion order preserved), so that
+    `rowid + 1` is the line number and the parse that follows runs on every thread.
+    """
+    con = store.con
+    preserve = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES} AS SELECT line FROM {_lines(path)}")
+    except duckdb.IOException as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from exc
+    finally:
+        if preserve is not None and not preserve[0]:
+            con.execute("SET preserve_insertion_order = false")
+    return f"""
+        SELECT rowid + 1 AS row, line AS doc, '{_sql_str(path)}' AS file FROM {_LINES}
+        WHERE trim(line) <> ''
     """
 
 
@@ -210,12 +241,13 @@ def _import_staged(
         hub_sql.parse_stage(store, relation)
     except duckdb.IOException as exc:
         raise SourceError(f"cannot read {file}: {exc}") from exc
+    store.con.execute(f"DROP TABLE IF EXISTS {_LINES}")  # the file's text: free it early
     store.con.execute(
         "CREATE OR REPLACE TEMP TABLE _hub_warnings AS " + hub_sql.warnings_sql(source)
     )
     rejected = store.scalar(
-        "SELECT count(*) FROM _hub_parsed WHERE hf_id IS NULL "
-        f"OR NOT regexp_full_match(hf_id, '{hub_sql.ID_PATTERN}')"
+        "SELECT (SELECT count(*) FROM _hub_parsed WHERE hf_id IS NULL) "
+        "+ (SELECT count(*) FROM _hub_excluded WHERE NOT duplicate)"
     )
     with store.transaction():
         if file is not None:  # a re-import of the same file replaces its warnings
@@ -241,7 +273,7 @@ def _import_staged(
     ).fetchall()
     for table in (
         "_hub_parsed", "_hub_signals", "_hub_signals_norm", "_hub_models",
-        "_hub_warnings", "_hub_edges", "_hub_resolved", hub_sql.STAGE,
+        "_hub_warnings", "_hub_edges", "_hub_resolved", "_hub_excluded", _LINES, hub_sql.STAGE,
     ):  # fmt: skip
         store.con.execute(f"DROP TABLE IF EXISTS {table}")
     return ImportReport(
@@ -307,6 +339,10 @@ def import_dump(
             retrieved_at=retrieved_at,
         )
     started = time.perf_counter()
+    name = path.name.lower()
+    relation = (
+        file_relation(path) if name.endswith((".parquet", ".pq")) else _stage_lines(store, path)
+    )
     return _import_staged(
         store,
         source=source,
@@ -314,5 +350,5 @@ def import_dump(
         lineage=lineage,
         started=started,
         retrieved_at=retrieved_at,
-        relation=f"({file_relation(path)})",
+        relation=f"({relation})",
     )

@@ -32,6 +32,12 @@ KNOWN_KEYS = (
     "mask_token", "inference", "inferenceProviderMapping", "trendingScore", "usedStorage",
     "baseModels", "childrenModelCount", "evalResults", "resourceGroup", "adapter_config",
     "mergekit_config", "merge_config", "license_file", "modelName",
+    # also real: expand[]=xetEnabled, securityStatus=true; and huggingface_hub ModelInfo's
+    # snake_case attribute names, for dumps written from ModelInfo objects
+    "xetEnabled", "securityRepoStatus", "downloads_all_time", "transformers_info",
+    "widget_data", "model_index", "trending_score", "used_storage", "base_models",
+    "children_model_count", "eval_results", "resource_group", "inference_provider_mapping",
+    "security_repo_status",
 )  # fmt: skip
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "distill")
@@ -57,6 +63,8 @@ _JSON_FIELDS = (
 _STRUCTURE = json.dumps(
     {**{k: "VARCHAR" for k in _STRING_FIELDS}, **{k: "JSON" for k in _JSON_FIELDS}}
 )
+_CARD_FIELDS = ("license", "license_name", "license_link", "base_model", "base_model_relation")
+_CARD_STRUCTURE = json.dumps({k: "JSON" for k in _CARD_FIELDS})
 
 
 # One equality key for a license declaration (license, license_name, license_link), so that
@@ -109,12 +117,16 @@ def parse_stage(store: Store, relation: str = STAGE) -> None:
                      THEN json_keys(doc) END AS keys,
                 coalesce(s.cardData, s.card_data) AS card_raw,
                 _hub_obj(coalesce(s.cardData, s.card_data)) AS card,
+                -- the card's fields robinet reads, from one parse of the card
+                json_transform(card, '{_CARD_STRUCTURE}') AS cs,
                 _hub_obj(s.config) AS config,
                 _hub_obj(s.gguf) AS gguf,
                 _hub_obj(coalesce(s.mergekit_config, s.merge_config)) AS merge_config,
                 _hub_obj(s.adapter_config) AS adapter_config,
                 CASE WHEN json_type(s.tags) = 'ARRAY'
-                     THEN CAST(s.tags AS VARCHAR[]) END AS tags
+                     THEN CAST(s.tags AS VARCHAR[]) END AS tags,
+                coalesce(s.createdAt, s.created_at) AS created_raw,
+                coalesce(s.lastModified, s.last_modified) AS last_modified_raw
             FROM d
         )
         SELECT row, file,
@@ -122,25 +134,38 @@ def parse_stage(store: Store, relation: str = STAGE) -> None:
             coalesce(nullif(s.author, ''), CASE WHEN contains(hf_id, '/')
                      THEN split_part(hf_id, '/', 1) END) AS author,
             s.sha AS sha,
-            coalesce(s.createdAt, s.created_at) AS created_raw,
             {_ts("created_raw")} AS created_at,
-            coalesce(s.lastModified, s.last_modified) AS last_modified_raw,
             {_ts("last_modified_raw")} AS last_modified,
-            s.downloads AS downloads_raw, TRY_CAST(s.downloads AS BIGINT) AS downloads,
-            s.likes AS likes_raw, TRY_CAST(s.likes AS BIGINT) AS likes,
+            TRY_CAST(s.downloads AS BIGINT) AS downloads,
+            TRY_CAST(s.likes AS BIGINT) AS likes,
             s.library_name AS library_name,
             s.pipeline_tag AS pipeline_tag,
             coalesce(
-                CASE json_type(card->'license')
-                    WHEN 'VARCHAR' THEN card->>'license'
-                    WHEN 'ARRAY' THEN array_to_string(CAST(card->'license' AS VARCHAR[]), ' OR ')
+                CASE json_type(cs.license)
+                    WHEN 'VARCHAR' THEN cs.license->>'$'
+                    WHEN 'ARRAY' THEN array_to_string(CAST(cs.license AS VARCHAR[]), ' OR ')
                 END,
                 list_first([substr(t, 9) FOR t IN tags IF starts_with(t, 'license:')])
             ) AS license,
-            card->>'license_name' AS license_name,
-            card->>'license_link' AS license_link,
+            cs.license_name->>'$' AS license_name,
+            cs.license_link->>'$' AS license_link,
             CASE WHEN s.gated IN ('false', '0') THEN NULL ELSE s.gated END AS gated,
-            s.tags AS tags_raw, tags, card_raw, card, config, gguf, merge_config, adapter_config,
+            tags, gguf, merge_config,
+            -- only what the signals read of the card and of adapter configs
+            cs.base_model AS card_base_model,
+            CASE WHEN card_base_model IS NOT NULL
+                 THEN lower(cs.base_model_relation->>'$') END AS card_relation,
+            coalesce(
+                config->'adapter_config'->>'base_model_name_or_path',
+                config->'peft'->>'base_model_name_or_path',
+                adapter_config->>'base_model_name_or_path') AS adapter_parent,
+            -- a field's raw value is kept only where it could not be read (for the warnings)
+            CASE WHEN created_at IS NULL THEN created_raw END AS created_bad,
+            CASE WHEN last_modified IS NULL THEN last_modified_raw END AS last_modified_bad,
+            CASE WHEN downloads IS NULL THEN s.downloads END AS downloads_bad,
+            CASE WHEN likes IS NULL THEN s.likes END AS likes_bad,
+            CASE WHEN tags IS NULL THEN s.tags::VARCHAR END AS tags_bad,
+            CASE WHEN card IS NULL THEN card_raw::VARCHAR END AS card_bad,
             bad_doc, keys
         FROM c
         """
@@ -156,18 +181,18 @@ def parse_stage(store: Store, relation: str = STAGE) -> None:
             SELECT row, hf_id, t, string_split(t, ':') AS parts FROM tag_rows
             WHERE starts_with(t, 'base_model:')
         ), card_single AS (
-            SELECT row, hf_id, card FROM _hub_parsed
-            WHERE hf_id IS NOT NULL AND card IS NOT NULL AND (card->'base_model') IS NOT NULL
+            SELECT row, hf_id, card_base_model AS bm, card_relation FROM _hub_parsed
+            WHERE hf_id IS NOT NULL AND card_base_model IS NOT NULL
         ), card_list AS (
-            SELECT row, hf_id, card,
-                CASE json_type(card->'base_model')
-                    WHEN 'VARCHAR' THEN [card->>'base_model']
-                    WHEN 'ARRAY' THEN CAST(card->'base_model' AS VARCHAR[])
+            SELECT row, hf_id, card_relation,
+                CASE json_type(bm)
+                    WHEN 'VARCHAR' THEN [bm->>'$']
+                    WHEN 'ARRAY' THEN CAST(bm AS VARCHAR[])
                 END AS parents
             FROM card_single
         ), card_rows AS (
             SELECT row, hf_id, unnest(parents) AS parent, len(parents) AS n,
-                   lower(card->>'base_model_relation') AS rel
+                   card_relation AS rel
             FROM card_list WHERE parents IS NOT NULL
         ), gguf_rows AS (
             SELECT row, hf_id, k, gguf->>k AS v FROM (
@@ -203,15 +228,9 @@ def parse_stage(store: Store, relation: str = STAGE) -> None:
         UNION ALL
         SELECT row, hf_id, v, 'quantized', false, 'gguf', 'gguf ' || k FROM gguf_rows
         UNION ALL
-        SELECT row, hf_id, coalesce(
-                config->'adapter_config'->>'base_model_name_or_path',
-                config->'peft'->>'base_model_name_or_path',
-                adapter_config->>'base_model_name_or_path'),
+        SELECT row, hf_id, adapter_parent,
             'adapter', true, 'adapter_config', 'adapter_config.json base_model_name_or_path'
-        FROM _hub_parsed WHERE hf_id IS NOT NULL AND coalesce(
-                config->'adapter_config'->>'base_model_name_or_path',
-                config->'peft'->>'base_model_name_or_path',
-                adapter_config->>'base_model_name_or_path') IS NOT NULL
+        FROM _hub_parsed WHERE hf_id IS NOT NULL AND adapter_parent IS NOT NULL
         UNION ALL
         SELECT row, hf_id, parent, 'merge', true, 'merge_config', 'mergekit config models'
         FROM merge_rows
@@ -231,6 +250,23 @@ def parse_stage(store: Store, relation: str = STAGE) -> None:
         """
     )
     con.execute("DROP TABLE _hub_signals")
+    # Rows with an id that do not become a model: an invalid id, or a duplicate id whose later
+    # row wins. Few; the warnings, the models and the edges are filtered by an anti-join on
+    # this small table instead of a window over every row.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _hub_excluded AS
+        WITH dups AS (
+            SELECT hf_id, max(row) AS last FROM _hub_parsed WHERE hf_id IS NOT NULL
+            GROUP BY hf_id HAVING count(*) > 1
+        )
+        SELECT p.row, p.file, p.hf_id, true AS duplicate
+        FROM _hub_parsed p JOIN dups d ON d.hf_id = p.hf_id AND p.row < d.last
+        UNION ALL
+        SELECT row, file, hf_id, false FROM _hub_parsed
+        WHERE hf_id IS NOT NULL AND NOT regexp_full_match(hf_id, '{ID_PATTERN}')
+        """
+    )
 
 
 def warnings_sql(source: str) -> str:
@@ -244,20 +280,16 @@ def warnings_sql(source: str) -> str:
         FROM _hub_parsed WHERE hf_id IS NULL AND bad_doc IS NULL
         UNION ALL
         SELECT '{s}', file, row, 'id', 'invalid model id ' || hf_id || ': row skipped'
-        FROM _hub_parsed WHERE hf_id IS NOT NULL AND NOT regexp_full_match(hf_id, '{ID_PATTERN}')
+        FROM _hub_excluded WHERE NOT duplicate
         UNION ALL
         SELECT '{s}', file, row, f, 'malformed value ' || left(v, 60) || ': ignored' FROM (
-            SELECT file, row, 'downloads' AS f, downloads_raw AS v, downloads IS NULL AS bad
-            FROM _hub_parsed
-            UNION ALL SELECT file, row, 'likes', likes_raw, likes IS NULL FROM _hub_parsed
-            UNION ALL SELECT file, row, 'lastModified', last_modified_raw, last_modified IS NULL
-            FROM _hub_parsed
-            UNION ALL SELECT file, row, 'createdAt', created_raw, created_at IS NULL
-            FROM _hub_parsed
-            UNION ALL SELECT file, row, 'tags', tags_raw::VARCHAR, tags IS NULL FROM _hub_parsed
-            UNION ALL SELECT file, row, 'cardData', card_raw::VARCHAR, card IS NULL
-            FROM _hub_parsed
-        ) WHERE bad AND v IS NOT NULL AND v <> 'null'
+            SELECT file, row, 'downloads' AS f, downloads_bad AS v FROM _hub_parsed
+            UNION ALL SELECT file, row, 'likes', likes_bad FROM _hub_parsed
+            UNION ALL SELECT file, row, 'lastModified', last_modified_bad FROM _hub_parsed
+            UNION ALL SELECT file, row, 'createdAt', created_bad FROM _hub_parsed
+            UNION ALL SELECT file, row, 'tags', tags_bad FROM _hub_parsed
+            UNION ALL SELECT file, row, 'cardData', card_bad FROM _hub_parsed
+        ) WHERE v IS NOT NULL AND v <> 'null'
         UNION ALL
         SELECT '{s}', min(file), min(row), k,
                'unknown field in ' || sum(n) || ' record(s) checked: ignored'
@@ -267,13 +299,26 @@ def warnings_sql(source: str) -> str:
         WHERE k NOT IN ({_KNOWN}) GROUP BY k
         UNION ALL
         SELECT '{s}', file, row, 'id', 'duplicate model ' || hf_id || ': the later row wins'
-        FROM (SELECT file, row, hf_id, row_number() OVER (PARTITION BY hf_id ORDER BY row DESC)
-              AS k FROM _hub_parsed WHERE hf_id IS NOT NULL) WHERE k > 1
+        FROM _hub_excluded WHERE duplicate
         UNION ALL
         SELECT '{s}', f.file, s.row, 'base_model',
                'invalid parent id ' || left(s.parent_raw, 80) || ' (' || s.source || '): ignored'
         FROM _hub_signals_norm s JOIN _hub_parsed f USING (row) WHERE NOT s.valid
     """
+
+
+_MODELS_SELECT = """
+    SELECT hf_id, author, NULL AS organization, sha, created_at, last_modified, downloads,
+           likes, library_name, pipeline_tag, license, license_name, license_link, gated, tags,
+           license_id, ? AS source, file, row::INTEGER AS row, ?::TIMESTAMP AS retrieved_at
+    FROM _hub_models
+"""
+
+
+def _write_models(store: Store, params: list[str]) -> None:
+    """_hub_models -> models: upsert by hf_id (the primary key)."""
+    verb = "INSERT" if store.count("models") == 0 else "INSERT OR REPLACE"
+    store.con.execute(f"{verb} INTO models BY NAME {_MODELS_SELECT}", params)
 
 
 def write_tables(
@@ -289,23 +334,11 @@ def write_tables(
     declaration; it is called once per distinct declaration, not per model.
     """
     con = store.con
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _hub_models AS
-        SELECT * EXCLUDE (k) FROM (
-            SELECT row, file, hf_id, author, sha, created_at, last_modified, downloads, likes,
-                   library_name, pipeline_tag, license, license_name, license_link, gated, tags,
-                   row_number() OVER (PARTITION BY hf_id ORDER BY row DESC) AS k
-            FROM _hub_parsed
-            WHERE hf_id IS NOT NULL AND regexp_full_match(hf_id, '{ID_PATTERN}')
-        ) WHERE k = 1
-        """
-    )
-    rows_read = con.execute("SELECT count(*) FROM _hub_parsed").fetchone()
-    con.execute("DROP TABLE _hub_parsed")  # the largest intermediate: free it early
+    # The rows that become models: an id, valid, the last row of its id (see _hub_excluded).
+    kept = "p.hf_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM _hub_excluded x WHERE x.row = p.row)"
     declarations = con.execute(
-        "SELECT DISTINCT license, license_name, license_link FROM _hub_models "
-        "WHERE coalesce(license, license_name) IS NOT NULL"
+        "SELECT DISTINCT license, license_name, license_link FROM _hub_parsed p "
+        f"WHERE {kept} AND coalesce(license, license_name) IS NOT NULL"
     ).fetchall()
     resolved = pa.table(
         {
@@ -321,28 +354,31 @@ def write_tables(
         f"{_LICENSE_KEY.format(t='a')} AS k FROM _hub_resolved_arrow a"
     )
     con.unregister("_hub_resolved_arrow")
-    params = [source, retrieved_at]
-    verb = "INSERT" if store.count("models") == 0 else "INSERT OR REPLACE"
     con.execute(
         f"""
-        {verb} INTO models BY NAME
-        SELECT hf_id, author, NULL AS organization, sha, created_at, last_modified, downloads,
-               likes, library_name, pipeline_tag, m.license, m.license_name, m.license_link,
-               gated, tags, r.license_id, ? AS source, file, row::INTEGER AS row,
-               ?::TIMESTAMP AS retrieved_at
-        FROM _hub_models m LEFT JOIN _hub_resolved r ON r.k = {_LICENSE_KEY.format(t="m")}
-        """,
-        params,
+        CREATE OR REPLACE TEMP TABLE _hub_models AS
+        SELECT p.row, p.file, p.hf_id, p.author, p.sha, p.created_at, p.last_modified,
+               p.downloads, p.likes, p.library_name, p.pipeline_tag, p.license, p.license_name,
+               p.license_link, p.gated, p.tags, r.license_id
+        FROM _hub_parsed p LEFT JOIN _hub_resolved r ON r.k = {_LICENSE_KEY.format(t="p")}
+        WHERE {kept}
+        """
     )
+    rows_read = con.execute("SELECT count(*) FROM _hub_parsed").fetchone()
+    con.execute("DROP TABLE _hub_parsed")  # the largest intermediate: free it early
+    params = [source, retrieved_at]
+    _write_models(store, params)
     # Declared edges of the imported children are replaced by what this import says.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _hub_edges AS
-        WITH v AS (
-            SELECT s.* FROM _hub_signals_norm s SEMI JOIN _hub_models hm ON hm.row = s.row
-            WHERE s.valid
+        WITH v AS (  -- the signals of the rows that became models
+            SELECT s.* FROM _hub_signals_norm s
+            WHERE s.valid AND NOT EXISTS (SELECT 1 FROM _hub_excluded x WHERE x.row = s.row)
+        ), parents AS (
+            SELECT DISTINCT parent FROM v
         ), unknown AS (  -- parents not spelled as in the store: matched case-insensitively
-            SELECT DISTINCT parent FROM v ANTI JOIN models m ON m.hf_id = v.parent
+            SELECT parent FROM parents p ANTI JOIN models m ON m.hf_id = p.parent
         ), respelled AS (
             SELECT u.parent, min(m.hf_id) AS hf_id
             FROM unknown u JOIN models m ON lower(m.hf_id) = lower(u.parent)
@@ -358,7 +394,7 @@ def write_tables(
             arg_min(source, """
         + _RANK_CASE
         + """) AS source,
-            string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence
+            array_to_string(list_sort(list_distinct(list(evidence))), '; ') AS evidence
         FROM s GROUP BY child, parent_id
         """
     )
@@ -395,8 +431,8 @@ def write_tables(
         INSERT INTO license_refs BY NAME
         SELECT m.hf_id AS subject, 'model' AS subject_kind,
                coalesce(m.license, m.license_name) AS license_raw, m.license_id,
-               ? AS source, m.file, m.row, ?::TIMESTAMP AS retrieved_at
-        FROM models m SEMI JOIN _hub_models h ON h.hf_id = m.hf_id
+               ? AS source, m.file, m.row::INTEGER AS row, ?::TIMESTAMP AS retrieved_at
+        FROM _hub_models m
         WHERE coalesce(m.license, m.license_name) IS NOT NULL
         """,
         params,

@@ -9,7 +9,12 @@ from typing import Any
 
 from robinet.store import Store
 from robinet.trends.catalog import bundled_events
-from robinet.trends.data import balanced_releases, eci_points, licensed_open_releases
+from robinet.trends.data import (
+    BALANCED_SOURCE,
+    balanced_releases,
+    eci_points,
+    licensed_open_releases,
+)
 from robinet.trends.gap import GapPoint, GapResult, capability_gap, snapshot_gap
 from robinet.trends.signals import (
     Alert,
@@ -17,6 +22,7 @@ from robinet.trends.signals import (
     cadence_signals,
     flagship_signals,
     license_signals,
+    merge_alerts,
     own_gap_signals,
     sort_alerts,
 )
@@ -73,7 +79,8 @@ def lab_alerts(
     data_end: dt.date | None = None,
     _shared: tuple[list[Any], list[Any]] | None = None,
 ) -> list[Alert]:
-    """Every detector over one lab, and the lab's catalog events."""
+    """Every detector over one lab, and the lab's catalog events (a detected and a curated
+    event of the same kind on the same day are merged)."""
     points, licensed_all = _shared or (eci_points(store), licensed_open_releases(store))
     scored = [(p.name, p.date, p.tier, p.score) for p in points if p.organization == org]
     rel = [
@@ -85,20 +92,34 @@ def lab_alerts(
         for r in licensed_all
         if r.organization == org
     ]
-    end = data_end or _data_end(store)
+    end = data_end or data_coverage_end(store)
     found = [
         *flagship_signals(org, scored),
         *own_gap_signals(org, scored),
-        *cadence_signals(org, rel, data_end=end),
+        *cadence_signals(org, rel, data_end=end, coverage=source_coverage(store)),
         *license_signals(org, licensed),
         *(e.alert() for e in bundled_events() if e.organization == org),
     ]
-    return sort_alerts(found)
+    return merge_alerts(found)
 
 
-def _data_end(store: Store) -> dt.date:
+def source_coverage(store: Store) -> dict[str, dt.date]:
+    """source name -> the last date its rows cover (`sources.date_max`)."""
+    return {
+        r["name"]: r["date_max"]
+        for r in store.query("SELECT name, date_max FROM sources WHERE date_max IS NOT NULL")
+    }
+
+
+def data_coverage_end(store: Store) -> dt.date:
+    """The last date the release sources the cadence detector reads (Epoch AI's tables) cover,
+    from the `sources` table; the newest release date when the table says nothing. Never
+    today: the data does not speak past its end."""
+    ends = [d for name, d in source_coverage(store).items() if BALANCED_SOURCE in name]
+    if ends:
+        return max(ends)
     value = store.scalar("SELECT max(date) FROM releases")
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else dt.date.min
 
 
 def tracked_labs(store: Store) -> list[str]:
@@ -120,7 +141,7 @@ def tracked_labs(store: Store) -> list[str]:
 def alerts(store: Store, *, org: str | None = None, since: dt.date | None = None) -> list[Alert]:
     """Tap alerts of one lab, or of every lab that has data for a detector or an event."""
     orgs = [org] if org is not None else tracked_labs(store)
-    end = _data_end(store)
+    end = data_coverage_end(store)
     shared = (eci_points(store), licensed_open_releases(store))
     out: list[Alert] = []
     for o in orgs:

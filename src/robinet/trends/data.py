@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from robinet.model import OPEN_TIERS, Tier
 from robinet.openness.restrictiveness import license_id_of, license_restrictiveness
+from robinet.sources.normalize import slug
 from robinet.store import Store
 from robinet.trends.gap import ScorePoint
 
@@ -53,15 +57,123 @@ def eci_points(store: Store) -> list[ScorePoint]:
     ]
 
 
+# -- Arena access: a license label is not proof of open weights ----------------------------
+
+_CLOSED_TIERS = {Tier.API.value, Tier.HOSTED.value, Tier.UNRELEASED.value}
+OPEN_VALUES = frozenset(t.value for t in OPEN_TIERS)
+_VARIANT_TOKENS = {"instruct", "chat", "it", "hf", "bf16", "fp8"}
+_VERSION_TAIL = re.compile(
+    r"-(\d{4}-\d{2}-\d{2}|\d{2}-\d{4}|\d{2}-\d{2}|\d{4}|\d{6}|exp|experimental|preview|latest)$"
+)
+
+
+def match_key(name: str) -> str:
+    """An Arena model name or a release name folded to the merge's key (`slug`) without the
+    variant words that do not change the access (instruct, chat, it, hf, bf16, fp8)."""
+    return "-".join(t for t in slug(name).split("-") if t and t not in _VARIANT_TOKENS)
+
+
+def family_key(name: str) -> str:
+    """The match key without trailing dates and version stamps: 'Qwen-Max-0919' and
+    'Qwen-Max-2025-01-25' are both 'qwen-max'."""
+    key, prev = match_key(name), ""
+    while key != prev:
+        prev, key = key, _VERSION_TAIL.sub("", key)
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class ArenaAccess:
+    tier: str | None  # the access robinet accepts for the entry; None: unknown
+    license_raw: str | None  # the open-weight label the tier rests on
+    reason: str
+
+
+def arena_access(
+    labels: Iterable[tuple[str, str | None, str | None]],
+    releases: Iterable[tuple[str, str | None, str | None]],
+) -> dict[str, ArenaAccess]:
+    """The access of each Arena model, judged over every snapshot that lists it.
+
+    labels: (model, license_raw, tier from the license label) for each snapshot row.
+    releases: (name, hf_id, tier) of the store's releases.
+
+    An entry counts as open only if every label it carries is an open-weight license (a
+    "N/A", "Other" or "Proprietary" label in any snapshot makes the open label doubtful), the
+    matching release (same key as the merge), when there is one, is not api/hosted/unreleased,
+    and, when Arena labels another version of the same family "Proprietary", a release with
+    open weights (an open tier or a Hub id) confirms it.
+    """
+    per_model: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for model, raw, tier in labels:
+        per_model[model].append((raw, tier))
+    rel: dict[str, list[tuple[str | None, bool]]] = defaultdict(list)
+    for name, hf_id, tier in releases:
+        keys = {match_key(name)}
+        if hf_id:
+            keys.add(match_key(hf_id.split("/")[-1]))
+        for key in keys:
+            rel[key].append((tier, bool(hf_id)))
+    proprietary_families = {
+        family_key(m)
+        for m, rows in per_model.items()
+        if any(t is not None and t not in OPEN_VALUES for _, t in rows)
+    }
+    out: dict[str, ArenaAccess] = {}
+    for model, rows in per_model.items():
+        matches = rel.get(match_key(model), [])
+        closed = sorted({t for t, _ in matches if t in _CLOSED_TIERS})
+        confirmed = any((t in OPEN_VALUES) or hub for t, hub in matches if t not in _CLOSED_TIERS)
+        tiers = [t for _, t in rows]
+        open_rows = [(raw, t) for raw, t in rows if t in OPEN_VALUES]
+        label = Counter(raw for raw, _ in open_rows).most_common(1)[0][0] if open_rows else None
+        tier = Counter(t for _, t in open_rows).most_common(1)[0][0] if open_rows else None
+        if closed:
+            out[model] = ArenaAccess(closed[0], None, f"the matching release is {closed[0]}")
+        elif not open_rows:
+            known = [t for t in tiers if t is not None]
+            out[model] = ArenaAccess(
+                known[0] if known and len(known) == len(tiers) else None,
+                None,
+                "Arena label" if known else "no license label",
+            )
+        elif len(open_rows) < len(rows) and not confirmed:
+            out[model] = ArenaAccess(
+                None, None, "Arena labels disagree across snapshots (open and not open)"
+            )
+        elif family_key(model) in proprietary_families and not confirmed:
+            out[model] = ArenaAccess(
+                None, None, "Arena labels another version of this family proprietary"
+            )
+        else:
+            out[model] = ArenaAccess(tier, label, "open-weight license label")
+    return out
+
+
+def store_arena_access(store: Store) -> dict[str, ArenaAccess]:
+    labels = [
+        (r["model"], r["license_raw"], r["tier"])
+        for r in store.query("SELECT model, license_raw, tier FROM arena_entries")
+    ]
+    releases = [
+        (r["name"], r["hf_id"], r["tier"])
+        for r in store.query("SELECT name, hf_id, tier FROM releases")
+    ]
+    return arena_access(labels, releases)
+
+
 def arena_snapshots(store: Store) -> list[tuple[dt.date, list[ScorePoint]]]:
-    """Each dated Arena snapshot's entries (tier None when the license is not classified)."""
+    """Each dated Arena snapshot's entries, with the access `arena_access` accepts (tier
+    None when it is not known)."""
+    access = store_arena_access(store)
     rows = store.query(
-        "SELECT a.snapshot_date, a.model, a.organization, o.region, a.score, a.tier "
+        "SELECT a.snapshot_date, a.model, a.organization, o.region, a.score "
         "FROM arena_entries a LEFT JOIN organizations o ON o.id = a.organization "
         "WHERE a.score IS NOT NULL ORDER BY a.snapshot_date, a.model"
     )
     snaps: dict[dt.date, list[ScorePoint]] = defaultdict(list)
     for r in rows:
+        acc = access.get(r["model"])
         snaps[r["snapshot_date"]].append(
             ScorePoint(
                 r["model"],
@@ -69,7 +181,7 @@ def arena_snapshots(store: Store) -> list[tuple[dt.date, list[ScorePoint]]]:
                 r["region"],
                 r["snapshot_date"],
                 float(r["score"]),
-                r["tier"],
+                acc.tier if acc else None,
             )
         )
     return sorted(snaps.items())
@@ -101,14 +213,17 @@ def licensed_open_releases(store: Store) -> list[LicensedRelease]:
         "WHERE r.date IS NOT NULL AND r.tier LIKE 'open-%' "
         "AND coalesce(r.license_raw, lr.license_raw) IS NOT NULL"
     )
-    rows += store.query(
+    access = store_arena_access(store)
+    for r in store.query(
         "SELECT a.model AS name, a.organization, o.region, min(a.snapshot_date) AS date, "
-        "any_value(a.tier) AS tier, any_value(a.license_raw) AS license_raw, "
         "NULL AS license_id, 'arena' AS source "
         "FROM arena_entries a LEFT JOIN organizations o ON o.id = a.organization "
-        "WHERE a.tier LIKE 'open-%' AND a.license_raw IS NOT NULL "
         "GROUP BY a.model, a.organization, o.region"
-    )
+    ):
+        acc = access.get(r["name"])
+        if acc is None or acc.tier not in OPEN_VALUES or acc.license_raw is None:
+            continue  # not an open-weight entry (or a doubtful one)
+        rows.append({**r, "tier": acc.tier, "license_raw": acc.license_raw})
     dated = {
         name_key(r["name"]): r["date"]
         for r in store.query(

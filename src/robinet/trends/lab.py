@@ -10,24 +10,19 @@ from robinet.errors import NotFoundError
 from robinet.openness.engine import openness_by, score_release
 from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION, license_restrictiveness
 from robinet.store import Store
+from robinet.store.queries import resolve_organization
 from robinet.trends.alerts import alerts_json, lab_alerts
 from robinet.trends.data import balanced_releases, licensed_open_releases
 from robinet.trends.series import open_share_series, releases_series
 
 
 def resolve_org(store: Store, org: str) -> dict[str, Any]:
-    """An organization by id or name (case-insensitive)."""
-    rows = store.query(
-        "SELECT id, name, country, region FROM organizations "
-        "WHERE lower(id) = lower($o) OR lower(name) = lower($o) "
-        "OR list_contains(list_transform(coalesce(aliases, []), lambda a: lower(a)), lower($o)) "
-        "ORDER BY id LIMIT 1",
-        {"o": org},
-    )
-    if not rows:
-        raise NotFoundError(
-            f"no organization {org!r}", hint="use an organization id such as deepseek or meta"
-        )
+    """An organization by id, name, alias, Hub namespace or normalized key (the store's own
+    resolver, which suggests near matches when nothing matches)."""
+    oid = resolve_organization(store, org)
+    rows = store.query("SELECT id, name, country, region FROM organizations WHERE id = ?", [oid])
+    if not rows:  # pragma: no cover - resolve_organization only returns ids it found
+        raise NotFoundError(f"no organization {org!r}")
     return rows[0]
 
 

@@ -8,7 +8,11 @@ and share of Hub downloads, overall or by region or organization.
   base scores (releases' licenses, then models first seen in Arena snapshots); `scored` and
   `unscored` say how many.
 - downloads_share: each group's share of the Hub downloads of models created in the period
-  (models table); models of unknown region are counted as `unknown`.
+  (models table). A Hub author counts for an organization through `models.organization` (the
+  merge maps Hub namespaces from organizations.hf_orgs) or the organizations table (a Hub
+  namespace listed in hf_orgs, or equal to an organization id); its region is that
+  organization's. Other authors have no region and count as `unknown`, which holds most
+  downloads: `unknown_region_share` says how much, per period and overall.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from robinet.errors import UsageError
@@ -39,6 +43,7 @@ class Trend:
     by: str | None
     series: list[dict[str, Any]]  # one row per (period, group)
     method: str
+    caveats: dict[str, Any] = field(default_factory=dict)  # e.g. the unknown-region share
 
 
 def _group(row: dict[str, Any], by: str | None) -> str:
@@ -110,13 +115,18 @@ def restrictiveness_series(records: Iterable[Any], by: str | None) -> list[dict[
 
 
 def downloads_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
-    """rows: created_at, region, organization, downloads. Shares within each period."""
+    """rows: created_at, region, organization, downloads. Shares within each period; every
+    row also carries its period's `unknown_region_share` (downloads of unknown region)."""
     group_by = by or "region"
     acc: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    unknown: dict[str, int] = defaultdict(int)
     for r in rows:
         if r.get("created_at") is None or not r.get("downloads"):
             continue
-        acc[half_year(r["created_at"])][_group(r, group_by)] += int(r["downloads"])
+        period = half_year(r["created_at"])
+        acc[period][_group(r, group_by)] += int(r["downloads"])
+        if not r.get("region"):
+            unknown[period] += int(r["downloads"])
     out = []
     for period, groups in sorted(acc.items()):
         total = sum(groups.values())
@@ -127,9 +137,47 @@ def downloads_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> li
                     "group": group,
                     "downloads": n,
                     "share": round(n / total, 4) if total else None,
+                    "unknown_region_share": round(unknown[period] / total, 4) if total else None,
                 }
             )
     return out
+
+
+def downloads_rows(store: Store) -> list[dict[str, Any]]:
+    """Hub models with the organization and region their author maps to (never guessed)."""
+    return store.query(
+        "WITH hf AS (SELECT lower(h) AS h, min(id) AS id FROM "
+        "(SELECT unnest(hf_orgs) AS h, id FROM organizations) GROUP BY lower(h)) "
+        "SELECT m.created_at, m.downloads, "
+        "coalesce(m.organization, hf.id, o2.id) AS mapped, "
+        "coalesce(m.organization, hf.id, o2.id, m.author) AS organization, "
+        "coalesce(o.region, o3.region, o2.region) AS region "
+        "FROM models m "
+        "LEFT JOIN organizations o ON o.id = m.organization "
+        "LEFT JOIN hf ON m.organization IS NULL AND hf.h = lower(m.author) "
+        "LEFT JOIN organizations o3 ON o3.id = hf.id "
+        "LEFT JOIN organizations o2 ON m.organization IS NULL AND hf.id IS NULL "
+        "AND o2.id = trim(regexp_replace(lower(m.author), '[^a-z0-9]+', '-', 'g'), '-')"
+    )
+
+
+def downloads_caveats(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The share of downloads whose author maps to no organization, or to none with a region."""
+    total = unmapped = unknown = 0
+    for r in rows:
+        if r.get("created_at") is None or not r.get("downloads"):
+            continue
+        n = int(r["downloads"])
+        total += n
+        unmapped += n * (not r.get("mapped"))
+        unknown += n * (not r.get("region"))
+    return {
+        "downloads": total,
+        "unknown_region_share": round(unknown / total, 4) if total else None,
+        "unmapped_author_share": round(unmapped / total, 4) if total else None,
+        "note": "most Hub downloads belong to authors robinet cannot place in a region; "
+        "shares by region describe the mapped remainder, not the whole Hub",
+    }
 
 
 def trend(store: Store, metric: str = "releases", by: str | None = None) -> Trend:
@@ -138,6 +186,7 @@ def trend(store: Store, metric: str = "releases", by: str | None = None) -> Tren
         raise UsageError(f"unknown metric {metric!r}", hint=f"use one of {', '.join(METRICS)}")
     if by not in GROUPINGS:
         raise UsageError(f"cannot group by {by!r}", hint="use region or org")
+    caveats: dict[str, Any] = {}
     if metric == "releases":
         series = releases_series(balanced_releases(store), by)
     elif metric == "open_share":
@@ -145,11 +194,9 @@ def trend(store: Store, metric: str = "releases", by: str | None = None) -> Tren
     elif metric == "restrictiveness":
         series = restrictiveness_series(licensed_open_releases(store), by)
     else:
-        rows = store.query(
-            "SELECT m.created_at, m.downloads, coalesce(m.organization, m.author) AS organization,"
-            " o.region FROM models m LEFT JOIN organizations o ON o.id = m.organization"
-        )
+        rows = downloads_rows(store)
         series = downloads_share_series(rows, by)
+        caveats = downloads_caveats(rows)
     doc = (__doc__ or "").split("\n\n")[1]
     method = next(
         (
@@ -159,4 +206,4 @@ def trend(store: Store, metric: str = "releases", by: str | None = None) -> Tren
         ),
         "",
     )
-    return Trend(metric=metric, by=by, series=series, method=method.strip())
+    return Trend(metric=metric, by=by, series=series, method=method.strip(), caveats=caveats)
