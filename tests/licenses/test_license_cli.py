@@ -28,7 +28,7 @@ def test_identify_batch_with_bad_inputs(tmp_path: Path) -> None:
     code, out = run(
         "identify", str(good), str(empty), str(binary), str(tmp_path / "nope"), "--json"
     )
-    assert code == 0
+    assert code == 3  # the batch completes, and the unreadable inputs are not silent
     docs = json.loads(out)
     assert [d["license"] for d in docs] == ["llama-3.3-license-2024", None, None, None]
     assert docs[0]["scancode_key"] == "llama-3.3-license-2024"
@@ -47,6 +47,13 @@ def test_identify_stdin_and_all_bad_exit_code(tmp_path: Path) -> None:
     assert code == 3
     code, out = run("identify", "-", input="Llama 3.1 Community License")
     assert code == 0 and "llama-3.1-license-2024" in out
+    good = tmp_path / "good.txt"
+    good.write_text(knowledge_base().get("mit").text())
+    code, out = run("identify", "--json", str(good), str(empty), str(tmp_path / "missing"))
+    docs = json.loads(out)
+    assert code == 3  # one unreadable input is enough for CI to notice
+    assert [d["license"] for d in docs] == ["mit", None, None]
+    assert [d["error"] is None for d in docs] == [True, False, False]
 
 
 def test_identify_two_licenses_json() -> None:

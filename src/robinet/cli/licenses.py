@@ -46,8 +46,8 @@ def identify_cmd(
 ) -> None:
     """Tell which license (exact version) each text is; `license: null` when unsure.
 
-    Exit 3 when every input was unreadable (empty, binary, missing); the other inputs of a
-    batch are always reported.
+    Exit 3 when any input was unreadable (empty, binary, missing): every input of the batch is
+    still reported, the unreadable ones with their error.
     """
     from robinet.licenses.files import identify_bytes, identify_file, read_bounded
 
@@ -82,7 +82,7 @@ def identify_cmd(
             for w in r.warnings:
                 err_console.print(f"[yellow]warning:[/] {r.path}: {w}", highlight=False)
         out_console.print(table)
-    if results and all(r.error for r in results):
+    if any(r.error for r in results):
         raise typer.Exit(InputDataError.exit_code)
 
 
