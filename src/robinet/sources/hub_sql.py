@@ -1,9 +1,9 @@
 """Set-based parsing of Hub model records (the `GET /api/models/{id}` JSON shape) in DuckDB.
 
 Every way in — a JSON Lines or Parquet dump, the CSV sample, a page of a live sync — is a
-relation of one JSON document per row, `(row, doc, file)`: a dump file read by DuckDB as it
-is parsed, or the temporary table `_hub_stage` that records are written to. The SQL here
-turns the whole of it into `models`, declared `edges`, `license_refs` and
+relation of one JSON document per row, `(row, doc, file)`: the lines of a dump file read by
+DuckDB (hub_dump._stage_lines), or the temporary table `_hub_stage` that records are written
+to. The SQL here turns the whole of it into `models`, declared `edges`, `license_refs` and
 `import_warnings` at once: no Python loop per model, so the same code serves 10 thousand and
 2.5 million models.
 
