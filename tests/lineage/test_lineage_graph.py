@@ -175,3 +175,25 @@ def test_conflict_filters(built_store: Store) -> None:
 
 def test_lookup_is_case_insensitive(built_store: Store) -> None:
     assert lineage(built_store, "ACME/superchat-8b").model == "acme/SuperChat-8B"
+
+
+def test_same_name_rule_needs_a_known_base(memory_store: Store) -> None:
+    from robinet.sources.hub_dump import import_records
+
+    def model(hf_id: str, created: str) -> dict:
+        return {"id": hf_id, "author": hf_id.split("/")[0], "createdAt": created, "tags": []}
+
+    import_records(
+        memory_store,
+        [
+            model("alice/test1", "2023-01-01T00:00:00Z"),
+            model("bob/test1", "2024-01-01T00:00:00Z"),  # generic name, unrelated users
+            model("meta-llama/Llama-2-7b-hf", "2023-07-18T00:00:00Z"),
+            model("someone/Llama-2-7b-hf", "2023-08-01T00:00:00Z"),  # a re-upload of a lab base
+        ],
+        source="test",
+    )
+    edges = memory_store.query("SELECT child, parent, confidence FROM edges WHERE source = 'name'")
+    assert edges == [
+        {"child": "someone/Llama-2-7b-hf", "parent": "meta-llama/Llama-2-7b-hf", "confidence": 0.4}
+    ]

@@ -6,7 +6,8 @@ A model gets at most one inferred parent, from the first rule that finds one:
     rule          name pattern                               relation   confidence
     quant-suffix  X-GGUF, X-AWQ, X-GPTQ, X-bnb-4bit, X-MLX...   quantized  0.8 same author, 0.6
     instruct      X-Instruct, X-Chat, X-it of a known X         finetune   0.7 same author, 0.5
-    same-name     the same name under another author, older     finetune   0.4
+    same-name     the same name as an older known base (declared   finetune   0.4
+                  as a base by others, or a lab's namespace)
 
 Upload order is `created_at` (never `lastModified`, which moves with every commit): a candidate
 parent must not be newer than the child when both are known, and the same-name rule needs both.
@@ -30,10 +31,29 @@ INSTRUCT_SUFFIX = r"[-_](instruct|chat|it)$"
 _ORDER = "c.rule, c.confidence DESC, c.downloads DESC, c.t NULLS LAST, c.parent"
 
 
+def _lab_namespaces(store: Store) -> None:
+    """Hub namespaces of known labs: the alias file's, Interconnects', and the store's."""
+    from robinet.sources.normalize import org_directory
+
+    namespaces = sorted({ns.lower() for ns in org_directory().by_hf_org})
+    store.con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _lab_namespaces AS
+        SELECT DISTINCT lower(namespace) AS namespace FROM (
+            SELECT unnest(?::VARCHAR[]) AS namespace
+            UNION ALL SELECT hf_org FROM org_regions
+            UNION ALL SELECT unnest(hf_orgs) FROM organizations
+        )
+        """,
+        [namespaces],
+    )
+
+
 def infer(store: Store) -> int:
     """Replace every inferred edge by a fresh inference over the whole store; return count."""
     con = store.con
     con.execute("DELETE FROM edges WHERE origin = ?", [ORIGIN])
+    _lab_namespaces(store)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _names AS
@@ -74,16 +94,29 @@ def infer(store: Store) -> int:
     )
     # The same-name rule only for models the first two rules left without a candidate: a
     # lower rule always wins, and a popular name shared by many copies would otherwise pair
-    # every copy with every older one.
+    # every copy with every older one. And only towards a known base: a model others declare
+    # as their base, or one published under a known lab's namespace. Generic names ("test1",
+    # "bert", "model1") shared by unrelated users are not ancestry.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _known_bases AS
+        SELECT DISTINCT parent AS hf_id FROM edges WHERE origin IS DISTINCT FROM '{ORIGIN}'
+        UNION
+        SELECT n.hf_id FROM _names n
+        WHERE lower(n.author) IN (SELECT namespace FROM _lab_namespaces)
+        """
+    )
     con.execute(
         """
         INSERT INTO _candidates
         SELECT o.hf_id, p.hf_id, 3, 'finetune', 0.4,
-               'name: same name as ' || p.hf_id || ', uploaded earlier by another author',
+               'name: same name as ' || p.hf_id || ', a known base uploaded earlier by '
+               || 'another author',
                p.downloads, p.t, o.retrieved_at
         FROM _orphans o JOIN _names p ON p.name = o.name
         WHERE p.author IS DISTINCT FROM o.author AND p.t IS NOT NULL AND o.t IS NOT NULL
           AND p.t < o.t
+          AND p.hf_id IN (SELECT hf_id FROM _known_bases)
           AND NOT EXISTS (SELECT 1 FROM _candidates c WHERE c.child = o.hf_id)
         """
     )
@@ -97,6 +130,6 @@ def infer(store: Store) -> int:
         """
     )
     count = con.execute("SELECT count(*) FROM edges WHERE origin = ?", [ORIGIN]).fetchone()
-    for table in ("_names", "_orphans", "_candidates"):
+    for table in ("_names", "_orphans", "_candidates", "_known_bases", "_lab_namespaces"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return int(count[0]) if count else 0

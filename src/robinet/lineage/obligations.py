@@ -16,8 +16,6 @@ the nearest ancestor):
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from robinet.lineage import licensing
 from robinet.store.db import Store
 
@@ -31,6 +29,8 @@ CONFLICT_TYPES = (
 
 def load_terms(store: Store) -> int:
     """lineage_terms (and the temp view _terms): the terms of every license in `models`."""
+    import pyarrow as pa  # only imports need it; `robinet lineage` must start fast
+
     ids = [
         r[0]
         for r in store.con.execute(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -192,8 +193,14 @@ def _stage_lines(store: Store, path: Path) -> str:
     con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES} AS SELECT line FROM {_lines(path)}")
-    except duckdb.IOException as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from exc
+    except duckdb.Error as exc:
+        if not path.name.lower().endswith(".gz"):
+            raise InputDataError(
+                f"cannot read the file as JSON Lines: {exc}",
+                file=str(path),
+                hint="a dump is JSON Lines (.jsonl, optionally .gz), Parquet or the Hub CSV",
+            ) from exc
+        _stage_damaged_gzip(store, path)
     finally:
         if preserve is not None and not preserve[0]:
             con.execute("SET preserve_insertion_order = false")
@@ -203,21 +210,80 @@ def _stage_lines(store: Store, path: Path) -> str:
     """
 
 
+def _stage_damaged_gzip(store: Store, path: Path) -> None:
+    """A truncated or damaged .gz: keep every complete line before the damage, and say so.
+
+    A download cut short is the commonest bad dump; its complete records are still good.
+    """
+    import gzip
+    import zlib
+
+    lines: list[str] = []
+    problem: str | None = None
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:
+            for line in handle:
+                lines.append(line)
+    except (EOFError, OSError, zlib.error) as exc:
+        problem = str(exc) or type(exc).__name__
+    if problem is None:  # DuckDB failed on a stream Python reads whole: stage it as is
+        complete = [line.rstrip("\n") for line in lines]
+    else:
+        # The last line read may be cut mid-record: only lines that ended are complete.
+        complete = [line.rstrip("\n") for line in lines if line.endswith("\n")]
+        if not lines and not complete:
+            raise InputDataError(
+                f"not a readable gzip file ({problem})",
+                file=str(path),
+                hint="check the download, or pass the uncompressed .jsonl",
+            )
+    staged = pa.table({"line": pa.array(complete, pa.string())})  # noqa: F841 (read by SQL)
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES} AS SELECT line FROM staged")
+    if problem is not None:
+        store.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _hub_stream_problem AS SELECT ? AS row, ? AS message",
+            [
+                len(complete) + 1,
+                f"the gzip stream ends early ({problem}): the "
+                f"{len(complete)} complete lines before it were read, the rest is lost",
+            ],
+        )
+
+
 # -- the pipeline -----------------------------------------------------------------------------
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
 def register_source(store: Store, source: str, file: str | None) -> None:
-    """Add a `sources` row for a Hub import made outside the snapshot build (sync hub)."""
-    store.con.execute(
-        """
-        INSERT OR IGNORE INTO sources (name, title, origin, license, files, imported_at)
-        VALUES (?, 'Hugging Face Hub model metadata', 'https://huggingface.co/api/models',
-                'public Hub metadata', ?, now()::TIMESTAMP)
-        """,
-        [source, [file] if file else []],
-    )
+    """Write the `sources` row of a Hub import made outside the snapshot build (sync hub).
+
+    Counts and dates are those of every row the source has in the store now; each file
+    imported under the source name is listed.
+    """
+    with store.transaction():
+        previous = store.con.execute(
+            "SELECT files, rows_read FROM sources WHERE name = ?", [source]
+        ).fetchone()
+        files = sorted({*(previous[0] or [] if previous else []), *([file] if file else [])})
+        models, first, last, newest = store.con.execute(
+            "SELECT count(*), min(created_at)::DATE, max(coalesce(last_modified, created_at))"
+            "::DATE, max(retrieved_at) FROM models WHERE source = ?",
+            [source],
+        ).fetchone() or (0, None, None, None)
+        rejected = store.count_where("import_warnings", "source = ? AND field IS NULL", [source])
+        store.con.execute("DELETE FROM sources WHERE name = ?", [source])
+        store.con.execute(
+            """
+            INSERT INTO sources (name, title, origin, version, license, attribution, files,
+                                 retrieved_at, imported_at, rows_read, rows_imported,
+                                 rows_rejected, date_min, date_max)
+            VALUES (?, 'Hugging Face Hub model metadata', 'https://huggingface.co/api/models',
+                    NULL, 'public Hub metadata', 'Hugging Face Hub', ?, ?, now()::TIMESTAMP,
+                    ?, ?, ?, ?, ?)
+            """,
+            [source, files, newest, models + rejected, models, rejected, first, last],
+        )
 
 
 def _import_staged(
@@ -329,6 +395,17 @@ def import_dump(
     path = Path(path)
     if not path.exists():
         raise SourceError(f"no such dump file: {path}")
+    if not path.is_file():
+        raise InputDataError(
+            "is a folder, not a dump file",
+            file=str(path),
+            hint="pass one .jsonl, .jsonl.gz, .parquet or .csv file",
+        )
+    if path.name.lower().endswith((".parquet", ".pq")):
+        try:
+            store.con.execute(f"SELECT count(*) FROM read_parquet('{_sql_str(path)}')")
+        except duckdb.Error as exc:
+            raise InputDataError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
     if path.name.lower().endswith(".csv"):
         return import_records(
             store,
@@ -340,10 +417,11 @@ def import_dump(
         )
     started = time.perf_counter()
     name = path.name.lower()
+    store.con.execute("DROP TABLE IF EXISTS _hub_stream_problem")
     relation = (
         file_relation(path) if name.endswith((".parquet", ".pq")) else _stage_lines(store, path)
     )
-    return _import_staged(
+    report = _import_staged(
         store,
         source=source,
         file=str(path),
@@ -352,3 +430,36 @@ def import_dump(
         retrieved_at=retrieved_at,
         relation=f"({relation})",
     )
+    extra = _file_level_warnings(store, path, report)
+    if extra:
+        with store.transaction():
+            for row, message in extra:
+                store.con.execute(
+                    "INSERT INTO import_warnings VALUES (?, ?, ?, NULL, ?)",
+                    [source, str(path), row, message],
+                )
+        report = dataclasses.replace(
+            report,
+            warnings=report.warnings + len(extra),
+            warning_sample=(*(f"{path}:{r or ''} {m}" for r, m in extra), *report.warning_sample),
+        )
+    return report
+
+
+def _file_level_warnings(
+    store: Store, path: Path, report: ImportReport
+) -> list[tuple[int | None, str]]:
+    """Warnings about the file as a whole: a damaged stream, or no record at all."""
+    found: list[tuple[int | None, str]] = []
+    exists = store.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_hub_stream_problem'"
+    ).fetchone()
+    if exists and exists[0]:
+        for row, message in store.con.execute(
+            "SELECT row, message FROM _hub_stream_problem"
+        ).fetchall():
+            found.append((int(row), str(message)))
+        store.con.execute("DROP TABLE IF EXISTS _hub_stream_problem")
+    if report.rows_read == 0:
+        found.append((None, "the file holds no records"))
+    return found
