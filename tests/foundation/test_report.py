@@ -79,8 +79,15 @@ def test_bundled_snapshot_is_up_to_date_with_the_sources(real_store: Store, tmp_
 
     bundled = Store.open(tmp_path / "bundled.duckdb")
     load_bundled(bundled)
-    for table in ("releases", "organizations", "release_facts", "capability_scores",
-                  "arena_entries", "models", "edges"):
+    for table in (
+        "releases",
+        "organizations",
+        "release_facts",
+        "capability_scores",
+        "arena_entries",
+        "models",
+        "edges",
+    ):
         assert bundled.count(table) == real_store.count(table), table
     fresh = real_store.query("SELECT id, name, date, tier, hf_id FROM releases ORDER BY id")
     assert bundled.query("SELECT id, name, date, tier, hf_id FROM releases ORDER BY id") == fresh

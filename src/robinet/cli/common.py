@@ -40,6 +40,28 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")
 ]
 
+# The use options shared by `license check` and `check`: one definition, one help text.
+UseOption = Annotated[str, typer.Option("--use", help="commercial | research | personal")]
+MonthlyUsersOption = Annotated[
+    int | None, typer.Option("--monthly-users", help="Monthly active users of the product.")
+]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", help="ISO 3166-1 alpha-2 country (or EU).")
+]
+PurposeOption = Annotated[
+    str | None, typer.Option("--purpose", help="What the model is used for, in words.")
+]
+TrainOnOutputsOption = Annotated[
+    bool, typer.Option("--train-on-outputs", help="Outputs train or improve another model.")
+]
+RedistributeOption = Annotated[
+    bool, typer.Option("--redistribute", help="The model or a derivative is distributed.")
+]
+ModalityOption = Annotated[str, typer.Option("--modality", help="text | vision | multimodal")]
+DerivativeNameOption = Annotated[
+    str | None, typer.Option("--derivative-name", help="Name of a distributed derivative.")
+]
+
 
 def print_json(value: Any) -> None:
     sys.stdout.write(dump_json(value) + "\n")

@@ -10,7 +10,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from robinet.cli.common import JsonOption, err_console, handle_errors, out_console, print_json
+from robinet.cli.common import (
+    DerivativeNameOption,
+    JsonOption,
+    ModalityOption,
+    MonthlyUsersOption,
+    PurposeOption,
+    RedistributeOption,
+    RegionOption,
+    TrainOnOutputsOption,
+    UseOption,
+    err_console,
+    handle_errors,
+    out_console,
+    print_json,
+)
 from robinet.errors import InputDataError, UsageError
 from robinet.model import Decision
 
@@ -119,30 +133,14 @@ def resolve_cmd(
 @handle_errors
 def check_cmd(
     license_id: Annotated[str, typer.Argument(help="Knowledge-base id (see `license list`).")],
-    use: Annotated[
-        str, typer.Option("--use", help="commercial | research | personal")
-    ] = "commercial",
-    monthly_users: Annotated[
-        int | None, typer.Option("--monthly-users", help="Monthly active users of the product.")
-    ] = None,
-    region: Annotated[
-        str | None, typer.Option("--region", help="ISO 3166-1 alpha-2 country (or EU).")
-    ] = None,
-    purpose: Annotated[
-        str | None, typer.Option("--purpose", help="What the model is used for, in words.")
-    ] = None,
-    train_on_outputs: Annotated[
-        bool, typer.Option("--train-on-outputs", help="Outputs train or improve another model.")
-    ] = False,
-    redistribute: Annotated[
-        bool, typer.Option("--redistribute", help="The model or a derivative is distributed.")
-    ] = False,
-    modality: Annotated[
-        str, typer.Option("--modality", help="text | vision | multimodal")
-    ] = "text",
-    derivative_name: Annotated[
-        str | None, typer.Option("--derivative-name", help="Name of a distributed derivative.")
-    ] = None,
+    use: UseOption = "commercial",
+    monthly_users: MonthlyUsersOption = None,
+    region: RegionOption = None,
+    purpose: PurposeOption = None,
+    train_on_outputs: TrainOnOutputsOption = False,
+    redistribute: RedistributeOption = False,
+    modality: ModalityOption = "text",
+    derivative_name: DerivativeNameOption = None,
     json_: JsonOption = False,
 ) -> None:
     """May this use be made under the license? allow / conditional / deny, with clauses.
