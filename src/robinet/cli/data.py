@@ -66,7 +66,7 @@ def report(
         path = write_report(result, out)
     for section in result.sections:
         out_console.print(f"[bold]{section.title}[/]")
-        for line in section.summary[:6]:
+        for line in section.summary if section.key == "sources" else section.summary[:6]:
             out_console.print(f"  {line}", highlight=False)
     out_console.print(f"\nReport written to [bold]{path}[/]")
 
@@ -245,4 +245,6 @@ def snapshot_restore(json_: JsonOption = False, db: DbOption = None) -> None:
     if json_:
         print_json(counts)
         return
-    out_console.print(f"store restored from the bundled snapshot: {counts}")
+    out_console.print("store restored from the bundled snapshot:")
+    for table, rows in sorted(counts.items()):
+        out_console.print(f"  {table}: {rows} rows", highlight=False)

@@ -242,11 +242,10 @@ def check_cmd(
             )
             out_console.print(f"  {v.license or 'unknown license'}: {who}", highlight=False)
             for r in v.verdict.reasons:
-                out_console.print(
-                    escape(f"    - [{r.license} §{r.clause}] {r.explanation}\n")
-                    + escape(f"        \u201c{r.quote}\u201d"),
-                    highlight=False,
-                )
+                # A reason with no clause (a license that could not be resolved) cites nothing.
+                cited = f"[{r.license} §{r.clause}] " if r.clause else ""
+                quote = f"\n        \u201c{r.quote}\u201d" if r.quote else ""
+                out_console.print(escape(f"    - {cited}{r.explanation}{quote}"), highlight=False)
             for condition in v.verdict.conditions:
                 out_console.print(f"    condition: {escape(condition)}", highlight=False)
         for conflict in result.conflicts:

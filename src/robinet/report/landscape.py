@@ -107,17 +107,24 @@ def open_share_of_notable(store: Store) -> Section:
         [SINCE],
     )
     fig = go.Figure()
+    halves = sorted({r["half_year"] for r in rows})
     for region in REGIONS:
-        # A share of one or two releases says little: the chart skips them, the table keeps them.
-        series = [
-            r for r in rows if r["region"] == region and r["notable_releases"] >= MIN_SHARE_BASE
-        ]
-        if series:
+        # A share of one or two releases says little: the chart leaves a gap there (the line
+        # is not drawn across it), the table keeps the row.
+        by_half = {r["half_year"]: r for r in rows if r["region"] == region}
+        if any(r["notable_releases"] >= MIN_SHARE_BASE for r in by_half.values()):
+            series = [by_half.get(h) for h in halves]
             fig.add_trace(
                 go.Scatter(
-                    x=[r["half_year"] for r in series],
-                    y=[r["open_share"] for r in series],
-                    customdata=[[r["open_weight"], r["notable_releases"]] for r in series],
+                    x=halves,
+                    y=[
+                        r["open_share"] if r and r["notable_releases"] >= MIN_SHARE_BASE else None
+                        for r in series
+                    ],
+                    connectgaps=False,
+                    customdata=[
+                        [r["open_weight"], r["notable_releases"]] if r else [0, 0] for r in series
+                    ],
                     hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})",
                     mode="lines+markers",
                     name=region,
