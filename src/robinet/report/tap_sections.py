@@ -23,6 +23,20 @@ SYMBOLS = {"closing": "triangle-down", "opening": "triangle-up"}
 DIRECTION_COLORS = {"closing": "#d62828", "opening": "#2a9d8f"}
 
 
+# The flat rows `_flat_gap` makes, in table order (both gap sections show them).
+GAP_COLUMNS = [
+    "date",
+    "region",
+    "best_open",
+    "best_open_organization",
+    "best_open_score",
+    "best_closed",
+    "best_closed_score",
+    "score_gap",
+    "lag_months",
+]
+
+
 def _flat_gap(points: list[dict[str, Any]], region: str) -> list[dict[str, Any]]:
     rows = []
     for p in points:
@@ -96,17 +110,7 @@ def gap_section(store: Store) -> Section:
             "closed frontier. Models of unknown access are left out of both sides and counted."
         ),
         rows=rows,
-        columns=[
-            "date",
-            "region",
-            "best_open",
-            "best_open_organization",
-            "best_open_score",
-            "best_closed",
-            "best_closed_score",
-            "score_gap",
-            "lag_months",
-        ],
+        columns=GAP_COLUMNS,
         figure=fig,
         summary=summary,
     )
@@ -151,17 +155,7 @@ def arena_gap_section(store: Store) -> Section:
             "best proprietary entry. Scores are on each snapshot's own scale."
         ),
         rows=rows,
-        columns=[
-            "date",
-            "region",
-            "best_open",
-            "best_open_organization",
-            "best_open_score",
-            "best_closed",
-            "best_closed_score",
-            "score_gap",
-            "lag_months",
-        ],
+        columns=GAP_COLUMNS,
         figure=fig,
         summary=summary,
     )
