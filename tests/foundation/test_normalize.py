@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from robinet.model import Region, Tier
-from robinet.sources.normalize import (
+from robinet.domain import (
     EPOCH_ACCESS_TIERS,
     UnknownCountry,
     country_codes,
@@ -13,6 +12,7 @@ from robinet.sources.normalize import (
     region_of,
     slug,
 )
+from robinet.model import Region, Tier
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ _ORDER = "c.rule, c.confidence DESC, c.downloads DESC, c.t NULLS LAST, c.parent"
 
 def _lab_namespaces(store: Store) -> None:
     """Hub namespaces of known labs: the alias file's, Interconnects', and the store's."""
-    from robinet.sources.normalize import org_directory
+    from robinet.domain import org_directory
 
     namespaces = sorted({ns.lower() for ns in org_directory().by_hf_org})
     store.con.execute(

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from robinet.domain import slug
 from robinet.errors import NotFoundError
 from robinet.openness.evidence import (
     merge_dimensions,
@@ -19,7 +20,6 @@ from robinet.openness.evidence import (
 )
 from robinet.openness.mof import CLASS_LABELS, mot_evaluations
 from robinet.openness.rubric import RUBRIC_VERSION, OpennessScore, agreement, score
-from robinet.sources.normalize import slug
 from robinet.store import Store
 
 _RELEASE_COLUMNS = (
@@ -83,7 +83,7 @@ def release_key(text: str) -> str:
 
 def find_release(store: Store, model: str) -> dict[str, Any] | None:
     """A release by id, Hub id or name (case-insensitive), else by the normalized key the
-    merge uses (`robinet.sources.normalize.slug`); the most-sourced match wins."""
+    merge uses (`robinet.domain.slug`); the most-sourced match wins."""
     rows = store.query(
         f"SELECT {_RELEASE_COLUMNS} FROM releases "
         "WHERE lower(id) = lower($m) OR lower(hf_id) = lower($m) OR lower(name) = lower($m) "

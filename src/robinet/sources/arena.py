@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from robinet.domain import org_directory
 from robinet.model import Tier
 from robinet.sources.base import Batch, SourceInfo, csv_rows, provenance
-from robinet.sources.normalize import org_directory
 
 INFO = SourceInfo(
     name="arena",

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from robinet.sources.base import Batch, SourceInfo, csv_rows, provenance
-from robinet.sources.normalize import (
+from robinet.domain import (
     EPOCH_ACCESS_TIERS,
     UnknownCountry,
     country_code,
     org_directory,
     slug,
 )
+from robinet.sources.base import Batch, SourceInfo, csv_rows, provenance
 
 EPOCH_LICENSE = "CC-BY-4.0"
 EPOCH_ATTRIBUTION = "Epoch AI, 'Data on AI Models', https://epoch.ai/data/ai-models (CC-BY-4.0)"

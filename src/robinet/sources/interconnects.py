@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from robinet.domain import INTERCONNECTS_REGIONS, org_directory, slug
 from robinet.sources.base import Batch, SourceInfo, csv_rows, provenance
-from robinet.sources.normalize import INTERCONNECTS_REGIONS, org_directory, slug
 
 INFO = SourceInfo(
     name="interconnects",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from robinet.sources.normalize import org_directory, region_of
+from robinet.domain import org_directory, region_of
 from robinet.store.db import Store
 
 # Newest, most curated first: large-scale runs to Dec 2025, notable/all stop in Mar 2025.

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from robinet.domain import org_directory, slug
 from robinet.errors import NotFoundError, UsageError
 from robinet.model import Region, Tier
-from robinet.sources.normalize import org_directory, slug
 from robinet.store.db import Store
 
 

@@ -125,7 +125,7 @@ def data_coverage_end(store: Store) -> dt.date:
 def tracked_labs(store: Store) -> list[str]:
     """Labs watched by default: those with capability scores, those in the curated
     organization directory, and those with catalog events."""
-    from robinet.sources.normalize import org_directory
+    from robinet.domain import org_directory
 
     scored = {
         r["organization"]

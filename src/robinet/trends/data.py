@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from robinet.domain import slug
 from robinet.model import OPEN_TIERS, Tier
 from robinet.openness.restrictiveness import license_id_of, license_restrictiveness
-from robinet.sources.normalize import slug
 from robinet.store import Store
 from robinet.trends.gap import ScorePoint
 

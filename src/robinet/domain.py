@@ -1,4 +1,5 @@
-"""Normalization shared by the sources: organization names, countries, regions, tiers, names."""
+"""Domain rules every layer may import: organization names and directory, countries, regions,
+tiers, name slugs. Below the store and the engines, above only `model` and `errors`."""
 
 from __future__ import annotations
 
