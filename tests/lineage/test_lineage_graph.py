@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from robinet.errors import NotFoundError, UsageError
-from robinet.lineage import licensing
+from robinet.licenses import lineage_terms as licensing
 from robinet.lineage.query import check, conflicts, lineage
 from robinet.model import Decision
 from robinet.store import Store

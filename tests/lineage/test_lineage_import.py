@@ -112,7 +112,7 @@ def test_failed_import_leaves_the_store_as_it_was(monkeypatch: pytest.MonkeyPatc
     def boom(_store: Store) -> dict:
         raise RuntimeError("injected failure during lineage")
 
-    monkeypatch.setattr("robinet.lineage.build.rebuild", boom)
+    monkeypatch.setattr("robinet.store.lineage.build.rebuild", boom)
     with pytest.raises(RuntimeError):
         import_records(store, [{"id": "b/two", "tags": ["base_model:a/one"]}], source="t")
     assert store.query("SELECT hf_id FROM models") == before

@@ -106,7 +106,7 @@ def _independent_declared_count() -> tuple[int, int]:
 
 
 def test_whole_sample_figures(real_hub_store: Store) -> None:
-    from robinet.lineage.build import lineage_summary
+    from robinet.store.lineage.build import lineage_summary
 
     total, declared = _independent_declared_count()
     summary = lineage_summary(real_hub_store)

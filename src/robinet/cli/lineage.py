@@ -215,7 +215,7 @@ def check_cmd(
 ) -> None:
     """The verdict for a use of MODEL across its whole lineage; exit code 1 on deny."""
     from robinet.cli.common import to_jsonable
-    from robinet.lineage import licensing
+    from robinet.licenses import lineage_terms as licensing
     from robinet.lineage.query import check
 
     case = licensing.make_use(

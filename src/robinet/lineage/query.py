@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from robinet.errors import NotFoundError, UsageError
-from robinet.lineage import licensing
-from robinet.lineage.obligations import CONFLICT_TYPES
+from robinet.licenses import lineage_terms as licensing
 from robinet.model import Decision, Relation, Verdict
 from robinet.store.db import Store
+from robinet.store.lineage.obligations import CONFLICT_TYPES
 
 _SEVERITY = {Decision.ALLOW: 0, Decision.CONDITIONAL: 1, Decision.DENY: 2}
 
@@ -61,7 +61,7 @@ def resolve_model(store: Store, model: str) -> str:
 
 def _dirty_check(store: Store) -> None:
     if store.meta("lineage_dirty") == "1":
-        from robinet.lineage.build import rebuild
+        from robinet.store.lineage.build import rebuild
 
         rebuild(store)
 

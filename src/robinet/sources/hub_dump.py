@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from robinet.errors import InputDataError, SourceError
-from robinet.lineage import licensing
+from robinet.licenses import lineage_terms as licensing
 from robinet.sources import hub_sql
 from robinet.store.db import Store
 
@@ -326,7 +326,7 @@ def _import_staged(
         )
         summary: dict[str, Any] = {}
         if lineage:
-            from robinet.lineage.build import rebuild
+            from robinet.store.lineage.build import rebuild
 
             summary = rebuild(store)
         else:

@@ -351,7 +351,7 @@ def _fetch_licenses(
     client: HubClient, records: list[dict[str, Any]], report: SyncReport
 ) -> list[tuple[str, str, str | None]]:
     """(model, url, license id) for each `license: other` record with a license file."""
-    from robinet.lineage import licensing
+    from robinet.licenses import lineage_terms as licensing
 
     found = []
     for record in records:
@@ -560,7 +560,7 @@ def sync_hub(
                 if child.lower() not in visited:
                     visited.add(child.lower())
                     frontier.append(child)
-    from robinet.lineage.build import rebuild
+    from robinet.store.lineage.build import rebuild
 
     report.retries = client.retries
     if progress:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from robinet.lineage import graph, inference, obligations
 from robinet.store.db import Store
+from robinet.store.lineage import closure as graph
+from robinet.store.lineage import inference, obligations
 
 
 def rebuild(store: Store) -> dict[str, Any]:

@@ -16,7 +16,7 @@ the nearest ancestor):
 
 from __future__ import annotations
 
-from robinet.lineage import licensing
+from robinet.licenses import lineage_terms as licensing
 from robinet.store.db import Store
 
 CONFLICT_TYPES = (
