@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from robinet.cli import app
 from robinet.errors import StoreError, UsageError
 from robinet.store import Store, open_store
-from robinet.store.queries import iso_country, list_releases
+from robinet.store.queries.landscape import iso_country, list_releases
 
 runner = CliRunner()
 
@@ -120,7 +120,7 @@ def test_report_out_may_be_a_folder_and_bad_paths_exit_2(tmp_path: Path) -> None
 
 def test_a_crash_exits_4_not_the_deny_code(tmp_path: Path, monkeypatch, capsys) -> None:
     import robinet.cli
-    from robinet.store import queries
+    from robinet.store.queries import landscape as queries
 
     def broken(store: Store) -> list:
         raise RuntimeError("an unexpected bug")

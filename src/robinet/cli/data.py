@@ -89,7 +89,7 @@ def releases(
     db: DbOption = None,
 ) -> None:
     """List releases, merged across sources, oldest first."""
-    from robinet.store import queries
+    from robinet.store.queries import landscape as queries
 
     with store_from(db) as store:
         rows = queries.list_releases(
@@ -138,7 +138,7 @@ def orgs(
     db: DbOption = None,
 ) -> None:
     """List organizations with country, region, Hub namespaces and release counts."""
-    from robinet.store import queries
+    from robinet.store.queries import landscape as queries
 
     with store_from(db) as store:
         rows = queries.list_organizations(store)
@@ -173,7 +173,7 @@ def sources(
     db: DbOption = None,
 ) -> None:
     """List the data sources: rows imported and kept out, dates covered, license, origin."""
-    from robinet.store import queries
+    from robinet.store.queries import landscape as queries
 
     with store_from(db) as store:
         rows = queries.list_sources(store)

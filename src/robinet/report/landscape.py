@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from robinet.report.section import Section
 from robinet.store import Store
-from robinet.store.queries import list_sources
+from robinet.store.queries.landscape import list_sources
 
 SINCE = dt.date(2018, 1, 1)  # charts start here; older releases stay in the tables' sources
 REGIONS = ["US", "CN", "EU", "other"]

@@ -10,7 +10,7 @@ from robinet.errors import NotFoundError
 from robinet.openness.engine import openness_by, score_release
 from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION, license_restrictiveness
 from robinet.store import Store
-from robinet.store.queries import resolve_organization
+from robinet.store.queries.landscape import resolve_organization
 from robinet.trends.alerts import alerts_json, lab_alerts
 from robinet.trends.data import balanced_releases, licensed_open_releases
 from robinet.trends.series import open_share_series, releases_series

@@ -1,0 +1,8 @@
+"""The query layer: every read of the store, one module per area, typed results.
+
+    landscape   releases, organizations, sources and their import warnings
+
+Engines and views call these functions; none of them writes SQL of its own. Parameters are
+always bound. The domain rules SQL needs (half-year label, open tier, name slug) are DuckDB
+macros defined once in `robinet.store.macros`.
+"""
