@@ -86,7 +86,10 @@ class Organization:
 
 @dataclass(frozen=True, slots=True)
 class Release:
-    """One model's publication, merged across every source that saw it."""
+    """One model's publication, merged across every source that saw it.
+
+    `organization` is the primary developer; `organizations` every organization the sources
+    name (co-authors included); `organization_name` the primary one's display name."""
 
     id: str
     name: str
@@ -97,6 +100,9 @@ class Release:
     tier: Tier | None
     hf_id: str | None = None
     sources: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    organization_name: str | None = None
+    notable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

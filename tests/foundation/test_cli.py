@@ -62,28 +62,36 @@ def _json(args: list[str]) -> object:
     return json.loads(result.stdout)
 
 
+def _rows(args: list[str], key: str) -> list[dict]:
+    doc = _json(args)
+    assert isinstance(doc, dict) and doc["count"] == len(doc[key])
+    return doc[key]
+
+
 def test_releases_json_shape_and_filters(db: Path) -> None:
-    rows = _json(["releases", "--db", str(db), "--org", "Qwen", "--since", "2024-01-01", "--json"])
-    assert isinstance(rows, list) and rows
+    args = ["releases", "--db", str(db), "--org", "Qwen", "--since", "2024-01-01", "--json"]
+    rows = _rows(args, "releases")
+    assert rows
     for row in rows:
         assert {"name", "organization", "countries", "date", "tier", "hf_id", "sources"} <= set(row)
         assert "alibaba" in row["organizations"]
         assert row["date"] is None or row["date"] >= "2024-01-01"
-    cn_open = _json(
-        ["releases", "--db", str(db), "--country", "cn", "--tier", "open-unrestricted", "--json"]
+    cn_open = _rows(
+        ["releases", "--db", str(db), "--country", "cn", "--tier", "open-unrestricted", "--json"],
+        "releases",
     )
     assert cn_open and all("CN" in r["countries"] for r in cn_open)
     assert all(r["tier"] == "open-unrestricted" for r in cn_open)
-    us = _json(["releases", "--db", str(db), "--region", "US", "--json"])
+    us = _rows(["releases", "--db", str(db), "--region", "US", "--json"], "releases")
     assert {r["region"] for r in us} == {"US"}
 
 
 def test_orgs_and_sources_json(db: Path) -> None:
-    orgs = _json(["orgs", "--db", str(db), "--json"])
+    orgs = _rows(["orgs", "--db", str(db), "--json"], "organizations")
     by_id = {o["id"]: o for o in orgs}
     assert by_id["deepseek"]["country"] == "CN"
     assert "deepseek-ai" in by_id["deepseek"]["hf_orgs"]
-    sources = _json(["sources", "--db", str(db), "--json"])
+    sources = _rows(["sources", "--db", str(db), "--json"], "sources")
     names = {s["name"] for s in sources}
     assert {
         "epoch-notable",

@@ -70,8 +70,8 @@ def test_country_codes_are_checked() -> None:
 
 def test_hub_only_releases_take_their_organizations_country(real_store: Store) -> None:
     rows = list_releases(real_store, org="deepseek")
-    hub_only = [r for r in rows if r["sources"] == ["interconnects"]]
-    assert hub_only and all(r["countries"] == ["CN"] for r in hub_only)
+    hub_only = [r for r in rows if r.sources == ("interconnects",)]
+    assert hub_only and all(r.countries == ("CN",) for r in hub_only)
 
 
 def test_co_authors_get_their_country_from_epochs_paired_list(real_store: Store) -> None:
@@ -120,6 +120,7 @@ def test_report_out_may_be_a_folder_and_bad_paths_exit_2(tmp_path: Path) -> None
 
 def test_a_crash_exits_4_not_the_deny_code(tmp_path: Path, monkeypatch, capsys) -> None:
     import robinet.cli
+    from robinet.cli.errors import INTERNAL_ERROR
     from robinet.store.queries import landscape as queries
 
     def broken(store: Store) -> list:
@@ -129,7 +130,7 @@ def test_a_crash_exits_4_not_the_deny_code(tmp_path: Path, monkeypatch, capsys) 
     monkeypatch.setattr(sys, "argv", ["robinet", "orgs", "--db", str(tmp_path / "c.duckdb")])
     with pytest.raises(SystemExit) as caught:
         robinet.cli.main()
-    assert caught.value.code == robinet.cli.INTERNAL_ERROR == 4
+    assert caught.value.code == INTERNAL_ERROR == 4
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: an unexpected bug" in err
     assert "Traceback" in err

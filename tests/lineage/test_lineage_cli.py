@@ -60,13 +60,14 @@ def test_lineage_text_and_unknown_model(db: Path) -> None:
 def test_check_exit_codes(db: Path) -> None:
     denied = _json(["check", "merger/Merged-7B", "--use", "commercial", "--db", str(db),
                     "--json"], code=1)  # fmt: skip
-    assert denied["decision"] == "deny"
+    assert denied["verdict"]["decision"] == "deny"
+    assert denied["verdict"]["reasons"] == denied["decided_by"][0]["verdict"]["reasons"]
     assert denied["decided_by"][0]["license"] == "cc-by-nc-4.0"
     assert denied["decided_by"][0]["models"] == ["nclab/Research-7B"]
     assert denied["decided_by"][0]["verdict"]["reasons"][0]["clause"]
     research = _json(["check", "merger/Merged-7B", "--use", "research", "--db", str(db),
                       "--json"])  # fmt: skip
-    assert research["decision"] in ("allow", "conditional")
+    assert research["verdict"]["decision"] in ("allow", "conditional")
     text = runner.invoke(app, ["check", "merger/Merged-7B", "--db", str(db)])
     assert text.exit_code == 1
     assert "nclab/Research-7B" in text.stdout
@@ -89,7 +90,7 @@ def test_sync_hub_from_file(tmp_path: Path) -> None:
         import_dump(store, SAMPLE, source="hf-top-models")
     data = _json(["sync", "hub", "--from", str(BUILT), "--db", str(path), "--json"])
     assert data["models"] == 18
-    assert data["warnings"] == 6
+    assert data["warning_count"] == 6 and len(data["warnings"]) == 6
     assert data["lineage"]["models"] == 18 + 15
     missing = runner.invoke(app, ["sync", "hub", "--from", str(tmp_path / "x.jsonl"),
                                   "--db", str(path)])  # fmt: skip

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
-from robinet import __version__
+from robinet.cli.errors import RobinetGroup
 
 app = typer.Typer(
+    cls=RobinetGroup,
     name="robinet",
     help="Observatory and compliance engine for open-weight AI models.",
     no_args_is_help=True,
@@ -20,6 +19,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from robinet import __version__
+
         typer.echo(f"robinet {__version__}")
         raise typer.Exit()
 
@@ -35,28 +36,15 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; the order here is the order in --help.
-    from robinet.cli import data, licenses, lineage, tap
+    from robinet.cli import data, licenses, lineage, store, tap
 
-    for module in (data, licenses, lineage, tap):
+    for module in (data, licenses, lineage, tap, store):
         module.register(app)
 
 
 _register()
 
 
-INTERNAL_ERROR = 4
-
-
 def main() -> None:
-    """Run the CLI. A crash exits 4, never 1: exit 1 means a deny verdict, and CI relies on it."""
-    try:
-        app()
-    except Exception as exc:
-        import traceback
-
-        traceback.print_exc()
-        sys.stderr.write(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in robinet: please report it with the command and the traceback\n"
-        )
-        raise SystemExit(INTERNAL_ERROR) from None
+    """Run the CLI; `RobinetGroup.main` maps every outcome to the documented exit code."""
+    app()

@@ -1,21 +1,23 @@
-"""What every command shares: the --db and --json options, JSON output, errors -> exit codes.
+"""What every command shares: options, JSON output, terminal-safe text, errors -> exit codes.
 
-Commands stay thin: parse options, call one library function, hand the result to `emit`.
+Commands stay thin: parse options, call one library function, then either `print_json` one
+object or render text for people. Errors are never handled in a command: `RobinetGroup.main`
+turns every exception into the documented exit code once for the whole app, and under
+`--json` into the contract's error object on stdout (docs/json.md).
 """
 
 from __future__ import annotations
 
-import functools
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from robinet.errors import RobinetError
 from robinet.jsonable import dump_json
 from robinet.jsonable import to_jsonable as to_jsonable  # re-exported for the commands
 
@@ -37,7 +39,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")
+    bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in the table (0: all).")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only on or after this date (YYYY-MM-DD or YYYY-MM).")
+]
+OrgOption = Annotated[
+    str | None, typer.Option("--org", help="Organization id, name or Hub namespace.")
 ]
 
 # The use options shared by `license check` and `check`: one definition, one help text.
@@ -63,8 +72,52 @@ DerivativeNameOption = Annotated[
 ]
 
 
-def print_json(value: Any) -> None:
-    sys.stdout.write(dump_json(value) + "\n")
+def print_json(value: object) -> None:
+    """The one way a command writes JSON: exactly one object (docs/json.md), sorted keys.
+
+    `value` is a mapping or a result dataclass; anything else (a bare list) is a bug."""
+    data = to_jsonable(value)
+    if not isinstance(data, Mapping):
+        raise TypeError(f"--json output must be one object, not {type(value).__name__}")
+    sys.stdout.write(dump_json(data) + "\n")
+    sys.stdout.flush()
+
+
+def listing(key: str, items: Sequence[Any], **extra: Any) -> dict[str, Any]:
+    """The contract's shape for a list: `{key: [...], "count": N, ...extra}`."""
+    return {key: list(items), "count": len(items), **extra}
+
+
+def warning_json(
+    message: str,
+    *,
+    file: str | None = None,
+    row: int | None = None,
+    field: str | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """One warning of the contract: always an object with where it happened."""
+    return {"source": source, "file": file, "row": row, "field": field, "message": message}
+
+
+def warnings_json(items: Sequence[Any]) -> list[dict[str, Any]]:
+    """Warnings from the library (dataclasses, dicts or strings) as the contract's objects."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(warning_json(item))
+            continue
+        data = to_jsonable(item)
+        out.append(
+            warning_json(
+                str(data.get("message", "")),
+                file=data.get("file"),
+                row=data.get("row"),
+                field=data.get("field"),
+                source=data.get("source"),
+            )
+        )
+    return out
 
 
 def store_from(db: Path | None, *, write: bool = False) -> Store:
@@ -77,24 +130,19 @@ def store_from(db: Path | None, *, write: bool = False) -> Store:
     return open_store(db, read_only=not write)
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+# -- text for terminals ------------------------------------------------------------------------
+# Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides and
+# isolates that can make a terminal show something other than what the data says.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def handle_errors(func: F) -> F:
-    """Turn robinet's exceptions into a message on stderr and the documented exit code."""
+def plain(value: object) -> str:
+    """Any outside string (a file's contents, a Hub id, a card field, an argument) made safe
+    for a terminal: control characters and bidi overrides dropped. For `markup=False` output."""
+    return _UNSAFE.sub("", str(value))
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except RobinetError as exc:
-            err_console.print(
-                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
-            )
-            if exc.hint:
-                err_console.print(
-                    f"  [dim]hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True
-                )
-            raise typer.Exit(exc.exit_code) from exc
 
-    return wrapper  # type: ignore[return-value]
+def safe(value: object) -> str:
+    """`plain`, and escaped for Rich markup: the one way outside text enters a marked-up line
+    (`[/]` would crash Rich, `[red]` would be swallowed)."""
+    return escape(plain(value))

@@ -12,11 +12,17 @@ from rich.table import Table
 from robinet.cli.common import (
     DbOption,
     JsonOption,
+    LimitOption,
+    OrgOption,
     err_console,
-    handle_errors,
+    listing,
     out_console,
+    plain,
     print_json,
+    safe,
     store_from,
+    to_jsonable,
+    warnings_json,
 )
 from robinet.errors import UsageError
 
@@ -33,6 +39,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(snapshot_app, name="snapshot")
 
 
+def _check_limit(limit: int) -> None:
+    if limit < 0:
+        raise UsageError("--limit takes 0 (all) or a positive number of rows")
+
+
 def _date(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None
@@ -44,7 +55,6 @@ def _date(text: str | None, option: str) -> dt.date | None:
         ) from None
 
 
-@handle_errors
 def report(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Where to write the HTML report.")
@@ -71,9 +81,8 @@ def report(
     out_console.print(f"\nReport written to [bold]{path}[/]")
 
 
-@handle_errors
 def releases(
-    org: Annotated[str | None, typer.Option(help="Organization id, name or Hub namespace.")] = None,
+    org: OrgOption = None,
     region: Annotated[str | None, typer.Option(help="US, CN, EU or other.")] = None,
     country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. CN.")] = None,
     tier: Annotated[
@@ -84,7 +93,7 @@ def releases(
     ] = None,
     since: Annotated[str | None, typer.Option(help="Only releases on or after YYYY-MM-DD.")] = None,
     notable: Annotated[bool, typer.Option("--notable", help="Only notable releases.")] = False,
-    limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 50,
+    limit: LimitOption = 50,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -102,12 +111,13 @@ def releases(
             notable=True if notable else None,
         )
     if json_:
-        print_json(rows)
+        filters = {"org": org, "region": region, "country": country, "tier": tier}
+        filters |= {"since": since, "notable": notable}
+        print_json(listing("releases", rows, filters=filters))
         return
-    if limit < 0:
-        raise UsageError("--limit takes 0 (all) or a positive number of rows")
-    dated = [r for r in rows if r["date"] is not None]
-    undated = [r for r in rows if r["date"] is None]
+    _check_limit(limit)
+    dated = [r for r in rows if r.date is not None]
+    undated = [r for r in rows if r.date is None]
     # "The latest N": the newest dated releases, shown oldest first; undated ones come last.
     shown = rows if limit == 0 else (dated[-limit:] + undated)[:limit]
     table = Table("date", "name", "organization", "countries", "tier", "hf_id", "sources")
@@ -115,13 +125,13 @@ def releases(
         column.overflow = "fold"
     for r in shown:
         table.add_row(
-            str(r["date"] or "–"),
-            r["name"],
-            r["organization_name"] or r["organization"] or "–",
-            ",".join(r["countries"] or []),
-            r["tier"] or "–",
-            r["hf_id"] or "–",
-            ", ".join(r["sources"]),
+            str(r.date or "–"),
+            safe(r.name),
+            safe(r.organization_name or r.organization or "–"),
+            ",".join(r.countries),
+            r.tier or "–",
+            safe(r.hf_id or "–"),
+            safe(", ".join(r.sources)),
         )
     out_console.print(table)
     if len(shown) < len(rows):
@@ -131,9 +141,8 @@ def releases(
         )
 
 
-@handle_errors
 def orgs(
-    limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 40,
+    limit: LimitOption = 40,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -143,28 +152,26 @@ def orgs(
     with store_from(db) as store:
         rows = queries.list_organizations(store)
     if json_:
-        print_json(rows)
+        print_json(listing("organizations", rows))
         return
-    if limit < 0:
-        raise UsageError("--limit takes 0 (all) or a positive number of rows")
+    _check_limit(limit)
     table = Table("id", "name", "country", "region", "releases", "open", "last", "hub orgs")
     for column in table.columns:
         column.overflow = "fold"
     for r in rows if limit == 0 else rows[:limit]:
         table.add_row(
-            r["id"],
-            r["name"],
-            r["country"] or "–",
-            r["region"] or "–",
-            str(r["releases"]),
-            str(r["open_weight_releases"]),
-            str(r["last_release"] or "–"),
-            ", ".join(r["hf_orgs"] or []),
+            safe(r.id),
+            safe(r.name),
+            r.country or "–",
+            r.region or "–",
+            str(r.releases),
+            str(r.open_weight_releases),
+            str(r.last_release or "–"),
+            safe(", ".join(r.hf_orgs)),
         )
     out_console.print(table)
 
 
-@handle_errors
 def sources(
     warnings: Annotated[
         bool, typer.Option("--warnings", help="Also list every row kept out, with its location.")
@@ -172,34 +179,38 @@ def sources(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """List the data sources: rows imported and kept out, dates covered, license, origin."""
+    """List the data sources: rows imported and kept out, dates covered, license, origin.
+
+    With --json every warning is listed (`warnings`), with or without --warnings.
+    """
     from robinet.store.queries import landscape as queries
 
     with store_from(db) as store:
         rows = queries.list_sources(store)
-        kept_out = queries.import_warnings(store) if warnings else []
+        kept_out = queries.import_warnings(store) if warnings or json_ else []
     if json_:
-        print_json({"sources": rows, "warnings": kept_out} if warnings else rows)
+        print_json(listing("sources", rows, warnings=warnings_json(kept_out)))
         return
     table = Table("name", "rows", "kept out", "from", "to", "license", "origin")
     for r in rows:
         table.add_row(
-            r["name"],
+            safe(r["name"]),
             str(r["rows_imported"]),
             str(r["rows_rejected"]),
             str(r["date_min"] or "–"),
             str(r["date_max"] or "–"),
-            r["license"],
-            r["origin"],
+            safe(r["license"]),
+            safe(r["origin"]),
         )
     out_console.print(table)
     for w in kept_out:
         where = f"{w['file']}:{w['row']}" if w["row"] is not None else w["file"]
-        out_console.print(f"  {w['source']} {where}: {w['message']}", highlight=False)
+        out_console.print(
+            plain(f"  {w['source']} {where}: {w['message']}"), highlight=False, markup=False
+        )
 
 
 @snapshot_app.command("build")
-@handle_errors
 def snapshot_build(
     sources_dir: Annotated[
         Path, typer.Option("--sources", help="Folder holding the copies of the sources.")
@@ -224,7 +235,10 @@ def snapshot_build(
     results = build_all(store, sources_dir, progress=lambda n: err_console.print(f"importing {n}"))
     counts = export_snapshot(store, out or bundled_dir())
     if json_:
-        print_json({"imports": results, "tables": counts})
+        imports = [
+            {**to_jsonable(r), "warnings": [], "warning_count": r.warnings} for r in results
+        ]  # each source's warnings, with their locations: `robinet sources --json`
+        print_json({"imports": imports, "tables": counts, "out": str(out or bundled_dir())})
         return
     for r in results:
         out_console.print(
@@ -235,7 +249,6 @@ def snapshot_build(
 
 
 @snapshot_app.command("restore")
-@handle_errors
 def snapshot_restore(json_: JsonOption = False, db: DbOption = None) -> None:
     """Replace the store's data with the bundled snapshot (in one transaction)."""
     from robinet.store.snapshot import load_bundled
@@ -243,7 +256,7 @@ def snapshot_restore(json_: JsonOption = False, db: DbOption = None) -> None:
     with store_from(db, write=True) as store:
         counts = load_bundled(store)
     if json_:
-        print_json(counts)
+        print_json({"tables": counts})
         return
     out_console.print("store restored from the bundled snapshot:")
     for table, rows in sorted(counts.items()):

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from robinet.cli.common import (
@@ -21,9 +20,11 @@ from robinet.cli.common import (
     TrainOnOutputsOption,
     UseOption,
     err_console,
-    handle_errors,
+    listing,
     out_console,
     print_json,
+    safe,
+    to_jsonable,
 )
 from robinet.errors import InputDataError, UsageError
 from robinet.model import Decision
@@ -48,7 +49,6 @@ def _entry_json(entry: object) -> dict[str, object]:
 
 
 @license_app.command("identify")
-@handle_errors
 def identify_cmd(
     paths: Annotated[
         # plain strings: converting thousands of arguments to Path objects costs more than
@@ -76,32 +76,37 @@ def identify_cmd(
         else:
             results.append(identify_file(p))
     if json_:
-        print_json([r.to_json() for r in results])
+        print_json(
+            listing(
+                "results",
+                [r.to_json() for r in results],
+                unreadable=sum(1 for r in results if r.error),
+            )
+        )
     else:
         table = Table("path", "license", "confidence", "evidence")
         for r in results:
             best = r.best
             if r.error:
-                lic, conf, ev = "[red]error[/]", "", r.error
+                lic, conf, ev = "[red]error[/]", "", safe(r.error)
             elif best is None:
                 lic, conf, ev = "[dim]null[/]", "0", "no known license text or notice"
             else:
                 lic = best.license or f"[yellow]null[/] ({' | '.join(best.candidates)})"
                 conf = f"{best.confidence:.2f}"
-                ev = best.evidence[0] if best.evidence else ""
+                ev = safe(best.evidence[0]) if best.evidence else ""
                 others = [m.license or "null" for m in r.matches[1:]]
                 if others:
                     lic += f" + {', '.join(others)}"
-            table.add_row(r.path, lic, conf, ev)
+            table.add_row(safe(r.path), lic, conf, ev)
             for w in r.warnings:
-                err_console.print(f"[yellow]warning:[/] {r.path}: {w}", highlight=False)
+                err_console.print(f"[yellow]warning:[/] {safe(r.path)}: {safe(w)}", highlight=False)
         out_console.print(table)
     if any(r.error for r in results):
         raise typer.Exit(InputDataError.exit_code)
 
 
 @license_app.command("resolve")
-@handle_errors
 def resolve_cmd(
     license: Annotated[
         str | None, typer.Argument(help="Hub `license:` tag or card license (e.g. llama3.1).")
@@ -122,15 +127,18 @@ def resolve_cmd(
 
     res = resolve(license=license, license_name=license_name, license_link=license_link)
     if json_:
-        print_json(res)
+        data = to_jsonable(res)
+        data["license"] = data.pop("license_id")  # the contract: a license id is `license`
+        print_json(data)
     else:
-        out_console.print(f"[bold]{res.license_id or 'null'}[/]  {res.reason}", highlight=False)
+        out_console.print(
+            f"[bold]{res.license_id or 'null'}[/]  {safe(res.reason)}", highlight=False
+        )
         if res.candidates:
             out_console.print(f"  candidates: {', '.join(res.candidates)}", highlight=False)
 
 
 @license_app.command("check")
-@handle_errors
 def check_cmd(
     license_id: Annotated[str, typer.Argument(help="Knowledge-base id (see `license list`).")],
     use: UseOption = "commercial",
@@ -164,16 +172,18 @@ def check_cmd(
         print_json({"license": license_id, "use": case, "verdict": verdict})
     else:
         colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[verdict.decision]
-        out_console.print(f"[bold {colour}]{verdict.decision}[/]  {license_id}", highlight=False)
+        out_console.print(
+            f"[bold {colour}]{verdict.decision}[/]  {safe(license_id)}", highlight=False
+        )
         if verdict.conditions:
             out_console.print("conditions:")
             for c in verdict.conditions:
-                out_console.print(f"  - {c}", highlight=False)
+                out_console.print(f"  - {safe(c)}", highlight=False)
         out_console.print("reasons:")
         for r in verdict.reasons:
             quote = r.quote if r.quote[:1] in '\u201c"' else f"\u201c{r.quote}\u201d"
             out_console.print(
-                escape(f"  - [{r.license} §{r.clause}] {r.explanation}\n      {quote}"),
+                safe(f"  - [{r.license} §{r.clause}] {r.explanation}\n      {quote}"),
                 highlight=False,
             )
     if verdict.decision == Decision.DENY:
@@ -181,7 +191,6 @@ def check_cmd(
 
 
 @license_app.command("show")
-@handle_errors
 def show_cmd(
     license_id: Annotated[str, typer.Argument(help="Knowledge-base id.")],
     text: Annotated[bool, typer.Option("--text", help="Also print the reference text.")] = False,
@@ -197,7 +206,7 @@ def show_cmd(
             data["text"] = entry.text()
         print_json(data)
         return
-    out_console.print(f"[bold]{entry.name}[/]  ({entry.id})", highlight=False)
+    out_console.print(f"[bold]{safe(entry.name)}[/]  ({entry.id})", highlight=False)
     for label, value in (
         ("publisher", entry.publisher),
         ("version", entry.version),
@@ -213,17 +222,16 @@ def show_cmd(
         ("source", entry.source),
     ):
         if value:
-            out_console.print(f"  {label}: {value}", highlight=False)
+            out_console.print(f"  {label}: {safe(value)}", highlight=False)
     table = Table("kind", "clause", "summary", "quote")
     for t in entry.terms:
-        table.add_row(t.kind.value, t.clause, t.summary, t.quote)
+        table.add_row(t.kind.value, safe(t.clause), safe(t.summary), safe(t.quote))
     out_console.print(table)
     if text:
         out_console.print(entry.text(), markup=False, highlight=False)
 
 
 @license_app.command("list")
-@handle_errors
 def list_cmd(
     category: Annotated[
         str | None, typer.Option("--category", help="model | generic | policy")
@@ -236,31 +244,35 @@ def list_cmd(
     entries = [e for e in knowledge_base().entries if category in (None, e.category)]
     if json_:
         print_json(
-            [
-                {
-                    "id": e.id,
-                    "name": e.name,
-                    "publisher": e.publisher,
-                    "version": e.version,
-                    "family": e.family,
-                    "category": e.category,
-                    "release_date": e.release_date,
-                    "spdx": e.spdx,
-                    "scancode_key": e.scancode_key,
-                    "terms": len(e.terms),
-                }
-                for e in entries
-            ]
+            listing(
+                "licenses",
+                [
+                    {
+                        "id": e.id,
+                        "name": e.name,
+                        "publisher": e.publisher,
+                        "version": e.version,
+                        "family": e.family,
+                        "category": e.category,
+                        "release_date": e.release_date,
+                        "spdx": e.spdx,
+                        "scancode_key": e.scancode_key,
+                        "terms": len(e.terms),
+                    }
+                    for e in entries
+                ],
+            )
         )
         return
     table = Table("id", "name", "publisher", "released", "terms")
     for e in entries:
-        table.add_row(e.id, e.name, e.publisher, str(e.release_date or ""), str(len(e.terms)))
+        table.add_row(
+            e.id, safe(e.name), safe(e.publisher), str(e.release_date or ""), str(len(e.terms))
+        )
     out_console.print(table)
 
 
 @license_app.command("compare")
-@handle_errors
 def compare_cmd(
     license_ids: Annotated[list[str], typer.Argument(help="Two or more knowledge-base ids.")],
     json_: JsonOption = False,
@@ -278,6 +290,6 @@ def compare_cmd(
         for lid in result.licenses:
             summary = result.rows[kind][lid]
             clause = result.clauses[kind][lid]
-            cells.append(f"{summary}\n[dim]§ {clause}[/]" if summary else "—")
+            cells.append(f"{safe(summary)}\n[dim]§ {safe(clause)}[/]" if summary else "—")
         table.add_row(kind, *cells)
     out_console.print(table)

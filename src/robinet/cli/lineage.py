@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from robinet.cli.common import (
     DbOption,
@@ -26,10 +25,12 @@ from robinet.cli.common import (
     TrainOnOutputsOption,
     UseOption,
     err_console,
-    handle_errors,
     out_console,
+    plain,
     print_json,
+    safe,
     store_from,
+    warnings_json,
 )
 from robinet.model import Decision
 
@@ -44,13 +45,29 @@ def register(app: typer.Typer) -> None:
     app.command("conflicts")(conflicts_cmd)
 
 
+def check_json(result: Any, case: Any) -> dict[str, Any]:
+    """`robinet check`'s object: the verdict is the same object as `license check`'s
+    (decision, reasons, conditions), for the whole lineage; the rest says who decided."""
+    from robinet.cli.common import to_jsonable
+
+    reasons = [reason for v in result.decided_by for reason in v.verdict.reasons]
+    conditions = dict.fromkeys(c for v in result.licenses for c in v.verdict.conditions)
+    data = to_jsonable(result)
+    data.pop("decision")
+    data["verdict"] = to_jsonable(
+        {"decision": result.decision, "reasons": reasons, "conditions": list(conditions)}
+    )
+    data["use"] = to_jsonable(case)
+    return data
+
+
 @contextmanager
 def _progress(start: str) -> Iterator[Callable[[str], None]]:
     """Progress on stderr: a transient status line on a terminal; plain lines otherwise (a cron
     job's log, a pipe), so that a long wait is never silent. Never on stdout."""
     if err_console.is_terminal:
-        with err_console.status(escape(start)) as status:
-            yield lambda message: status.update(escape(message))
+        with err_console.status(safe(start)) as status:
+            yield lambda message: status.update(safe(message))
         return
 
     def line(message: str) -> None:
@@ -61,7 +78,6 @@ def _progress(start: str) -> Iterator[Callable[[str], None]]:
 
 
 @sync_app.command("hub")
-@handle_errors
 def sync_hub_cmd(
     from_: Annotated[
         Path | None,
@@ -123,6 +139,10 @@ def sync_hub_cmd(
                 progress=progress,
             )
     data = to_jsonable(report)
+    # The contract: `warnings` is a list of objects; the importer reports a count and a sample.
+    count = data.get("warnings", 0)
+    data["warning_count"] = len(count) if isinstance(count, list) else int(count or 0)
+    data["warnings"] = warnings_json(data.pop("warning_sample", []) or [])
     if json_:
         print_json(data)
         return
@@ -138,15 +158,15 @@ def sync_hub_cmd(
         out_console.print(f"  conflicts {kind}: {n}", highlight=False)
     for kind, n in sorted((lineage.get("anomalies") or {}).items()):
         out_console.print(f"  {kind.replace('_', ' ')}: {n}", highlight=False)
-    n_warnings = data.get("warnings", 0)
-    if n_warnings:
-        n = len(n_warnings) if isinstance(n_warnings, list) else n_warnings
-        err_console.print(f"[yellow]{n} warning(s)[/] (see import_warnings)", highlight=False)
-        for line in data.get("warning_sample", [])[:10]:
-            err_console.print(f"  {line}", highlight=False)
+    if data["warning_count"]:
+        err_console.print(
+            f"[yellow]{data['warning_count']} warning(s)[/] (all: `robinet sources --warnings`)",
+            highlight=False,
+        )
+        for warning in data["warnings"][:10]:
+            err_console.print("  " + plain(warning["message"]), highlight=False, markup=False)
 
 
-@handle_errors
 def lineage_cmd(
     model: Annotated[str, typer.Argument(help="Hub id, owner/name.")],
     tree: Annotated[bool, typer.Option("--tree", help="Show the ancestry as a tree.")] = False,
@@ -165,8 +185,8 @@ def lineage_cmd(
         print_json(data)
         return
     out_console.print(
-        f"[bold]{result.model}[/]  license: {result.license or '—'}  roots: "
-        f"{', '.join(result.roots)}",
+        f"[bold]{safe(result.model)}[/]  license: {safe(result.license or '—')}  roots: "
+        f"{safe(', '.join(result.roots))}",
         highlight=False,
     )
     if tree and result.tree:
@@ -175,31 +195,32 @@ def lineage_cmd(
         def add(branch: Tree, node: dict[str, Any]) -> None:
             for parent in node.get("parents", []):
                 conf = parent["confidence"]
-                label = f"{parent['id']}  [dim]{parent['relation']}"
+                label = f"{safe(parent['id'])}  [dim]{parent['relation']}"
                 label += f", inferred {conf:.2f}[/]" if conf < 1 else "[/]"
                 if parent.get("seen"):
                     label += " [dim](see above)[/]"
                 add(branch.add(label), parent)
 
-        root = Tree(result.model)
+        root = Tree(safe(result.model))
         add(root, result.tree)
         out_console.print(root)
     else:
         for a in result.ancestors:
             mark = f" inferred ({a.confidence:.2f})" if a.inferred else ""
             out_console.print(
-                f"  {'  ' * (a.depth - 1)}↑ {a.id}  [dim]{a.relation} via {a.source}{mark}, "
-                f"license {a.license or '—'}[/]",
+                f"  {'  ' * (a.depth - 1)}↑ {safe(a.id)}  [dim]{a.relation} via {a.source}{mark}, "
+                f"license {safe(a.license or '—')}[/]",
                 highlight=False,
             )
     d = result.descendants
     parts = ", ".join(f"{k} {v}" for k, v in d["by_relation"].items() if v)
     out_console.print(f"descendants: {d['total']}" + (f" ({parts})" if parts else ""))
     for anomaly in result.anomalies:
-        err_console.print(f"[yellow]{anomaly['kind']}[/]: {anomaly['detail']}", highlight=False)
+        err_console.print(
+            f"[yellow]{safe(anomaly['kind'])}[/]: {safe(anomaly['detail'])}", highlight=False
+        )
 
 
-@handle_errors
 def check_cmd(
     model: Annotated[str, typer.Argument(help="Hub id, owner/name.")],
     use: UseOption = "commercial",
@@ -214,7 +235,6 @@ def check_cmd(
     json_: JsonOption = False,
 ) -> None:
     """The verdict for a use of MODEL across its whole lineage; exit code 1 on deny."""
-    from robinet.cli.common import to_jsonable
     from robinet.licenses import lineage_terms as licensing
     from robinet.lineage.query import check
 
@@ -230,34 +250,37 @@ def check_cmd(
     )
     result = check(store_from(db), model, case)
     if json_:
-        print_json({**to_jsonable(result), "use": to_jsonable(case)})
+        print_json(check_json(result, case))
     else:
         colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[result.decision]
-        out_console.print(f"[bold {colour}]{result.decision}[/]  {result.model}", highlight=False)
+        out_console.print(
+            f"[bold {colour}]{result.decision}[/]  {safe(result.model)}", highlight=False
+        )
         out_console.print("decided by:")
         depth = {m.id: m.depth for m in result.lineage}
         for v in result.decided_by:
             who = ", ".join(
                 "the model itself" if depth[m] == 0 else f"{m} (depth {depth[m]})" for m in v.models
             )
-            out_console.print(f"  {v.license or 'unknown license'}: {who}", highlight=False)
+            out_console.print(
+                f"  {safe(v.license or 'unknown license')}: {safe(who)}", highlight=False
+            )
             for r in v.verdict.reasons:
                 # A reason with no clause (a license that could not be resolved) cites nothing.
                 cited = f"[{r.license} §{r.clause}] " if r.clause else ""
                 quote = f"\n        \u201c{r.quote}\u201d" if r.quote else ""
-                out_console.print(escape(f"    - {cited}{r.explanation}{quote}"), highlight=False)
+                out_console.print(safe(f"    - {cited}{r.explanation}{quote}"), highlight=False)
             for condition in v.verdict.conditions:
-                out_console.print(f"    condition: {escape(condition)}", highlight=False)
+                out_console.print(f"    condition: {safe(condition)}", highlight=False)
         for conflict in result.conflicts:
             out_console.print(
-                f"[yellow]conflict[/] {conflict['type']}: {escape(conflict['detail'])}",
+                f"[yellow]conflict[/] {conflict['type']}: {safe(conflict['detail'])}",
                 highlight=False,
             )
     if result.decision == Decision.DENY:
         raise typer.Exit(1)
 
 
-@handle_errors
 def conflicts_cmd(
     root: Annotated[
         str | None, typer.Option("--root", help="Only MODEL and its descendants.")
@@ -283,12 +306,12 @@ def conflicts_cmd(
         store_from(db), root=root, type=type_, limit=limit, declared_only=declared_only
     )
     if json_:
-        print_json(result)
+        print_json({**result, "count": len(result["conflicts"])})
         return
     for c in result["conflicts"]:
         out_console.print(
-            f"[bold]{c['model']}[/]  {c['type']}: {c['detail']}  "
-            f"[dim]({c['ancestor_license']} §{c['clause']})[/]",
+            f"[bold]{safe(c['model'])}[/]  {c['type']}: {safe(c['detail'])}  "
+            f"[dim]({safe(c['ancestor_license'])} §{safe(c['clause'])})[/]",
             highlight=False,
         )
     out_console.print(

@@ -6,15 +6,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from robinet.cli.common import (
     DbOption,
     JsonOption,
-    handle_errors,
     out_console,
     print_json,
+    safe,
     store_from,
 )
 from robinet.errors import UsageError
@@ -43,10 +42,9 @@ def _fmt(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.3g}"
-    return escape(str(value))
+    return safe(value)
 
 
-@handle_errors
 def openness(
     model: Annotated[
         str | None, typer.Argument(help="A release name or id, or a Hub id (owner/name).")
@@ -90,7 +88,7 @@ def openness(
         print_json(result)
         return
     out_console.print(
-        f"[bold]{escape(result['model'])}[/]  index {_fmt(result['index'])} "
+        f"[bold]{safe(result['model'])}[/]  index {_fmt(result['index'])} "
         f"[{_fmt(result['index_min'])}..{_fmt(result['index_max'])}]  coverage "
         f"{_fmt(result['coverage'])}  {result['mof_label'] or 'MOF class undecided'}  "
         f"(rubric {result['rubric_version']})"
@@ -101,7 +99,6 @@ def openness(
     out_console.print(table)
 
 
-@handle_errors
 def trends(
     by: Annotated[str | None, typer.Option("--by", help="region or org.")] = None,
     metric: Annotated[
@@ -123,12 +120,11 @@ def trends(
             "by": result.by,
             "method": result.method,
             "series": result.series,
+            "caveats": result.caveats,
         }
-        if result.caveats:
-            doc["caveats"] = result.caveats
         print_json(doc)
         return
-    out_console.print(f"[bold]{result.metric}[/]: {escape(result.method)}")
+    out_console.print(f"[bold]{result.metric}[/]: {safe(result.method)}")
     share = result.caveats.get("unknown_region_share")
     if share is not None:
         out_console.print(
@@ -146,7 +142,6 @@ def trends(
     out_console.print(table)
 
 
-@handle_errors
 def gap(
     by: Annotated[
         str | None, typer.Option("--by", help="region: best open model per region.")
@@ -192,7 +187,6 @@ def gap(
             )
 
 
-@handle_errors
 def alerts(
     org: Annotated[str | None, typer.Option("--org", help="Organization id, e.g. meta.")] = None,
     since: Annotated[str | None, typer.Option(help="Only alerts on or after YYYY-MM-DD.")] = None,
@@ -208,22 +202,21 @@ def alerts(
         oid = resolve_org(store, org)["id"] if org else None
         doc = alerts_json(run(store, org=oid, since=_since(since)))
     if json_:
-        print_json(doc)
+        print_json({**doc, "count": len(doc["alerts"])})
         return
     table = Table("date", "organization", "direction", "signal", "evidence")
     for a in doc["alerts"]:
         color = "red" if a["direction"] == "closing" else "green"
         table.add_row(
             str(a["date"]),
-            a["organization"],
-            f"[{color}]{a['direction']}[/]",
-            a["signal"],
-            escape(a["evidence"]),
+            safe(a["organization"]),
+            f"[{color}]{safe(a['direction'])}[/]",
+            safe(a["signal"]),
+            safe(a["evidence"]),
         )
     out_console.print(table)
 
 
-@handle_errors
 def lab(
     org: Annotated[str, typer.Argument(help="Organization id or name, e.g. deepseek.")],
     json_: JsonOption = False,
@@ -238,7 +231,7 @@ def lab(
         print_json(doc)
         return
     info = doc["organization"]
-    out_console.print(f"[bold]{escape(info['name'])}[/] ({info['id']}, {info['region']})")
+    out_console.print(f"[bold]{safe(info['name'])}[/] ({safe(info['id'])}, {info['region']})")
     table = Table("period", "open", "known", "unknown", "open share")
     for row in doc["open_share"]:
         table.add_row(
@@ -251,7 +244,7 @@ def lab(
     out_console.print(table)
     for lic in doc["licenses"]:
         out_console.print(
-            f"  license {escape(str(lic['license']))}: {lic['releases']} releases from "
+            f"  license {safe(lic['license'])}: {lic['releases']} releases from "
             f"{lic['first_seen']}, restrictiveness {_fmt(lic['restrictiveness'])}"
         )
     summary = doc["openness"]["summary"]
@@ -261,4 +254,6 @@ def lab(
             f"{_fmt(summary['mean_coverage'])}) over {summary['releases']} open releases"
         )
     for a in doc["alerts"]:
-        out_console.print(f"  {a['date']} {a['direction']} {a['signal']}: {escape(a['evidence'])}")
+        out_console.print(
+            f"  {a['date']} {a['direction']} {safe(a['signal'])}: {safe(a['evidence'])}"
+        )

@@ -6,11 +6,12 @@ The CLI, the report and the web views call these and only format what they retur
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from robinet.domain import org_directory, slug
 from robinet.errors import NotFoundError, UsageError
-from robinet.model import Region, Tier
+from robinet.model import Region, Release, Tier
 from robinet.store.db import Store
 
 
@@ -55,7 +56,7 @@ def list_releases(
     tier: str | None = None,
     since: dt.date | None = None,
     notable: bool | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Release]:
     """Releases matching every filter given, oldest first (undated last)."""
     where: list[str] = []
     params: list[Any] = []
@@ -85,12 +86,47 @@ def list_releases(
         {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY r.date NULLS LAST, r.id
     """
-    return store.query(sql, params)
+    return [
+        Release(
+            id=row["id"],
+            name=row["name"],
+            organization=row["organization"],
+            organization_name=row["organization_name"],
+            organizations=tuple(row["organizations"] or ()),
+            countries=tuple(row["countries"] or ()),
+            region=Region(row["region"]) if row["region"] else None,
+            date=row["date"],
+            tier=Tier(row["tier"]) if row["tier"] else None,
+            hf_id=row["hf_id"],
+            notable=bool(row["notable"]),
+            sources=tuple(row["sources"] or ()),
+        )
+        for row in store.query(sql, params)
+    ]
 
 
-def list_organizations(store: Store) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class OrganizationRow:
+    """An organization with what the store holds about its releases."""
+
+    id: str
+    name: str
+    country: str | None
+    countries: tuple[str, ...]
+    region: Region | None
+    parent: str | None
+    hf_orgs: tuple[str, ...]
+    aliases: tuple[str, ...]
+    releases: int
+    open_weight_releases: int
+    first_release: dt.date | None
+    last_release: dt.date | None
+    sources: tuple[str, ...]
+
+
+def list_organizations(store: Store) -> list[OrganizationRow]:
     """Organizations with their release counts, most releases first."""
-    return store.query(
+    rows = store.query(
         """
         SELECT o.id, o.name, o.country, o.countries, o.region, o.parent, o.hf_orgs, o.aliases,
                count(r.id) AS releases,
@@ -102,6 +138,21 @@ def list_organizations(store: Store) -> list[dict[str, Any]]:
         ORDER BY releases DESC, o.id
         """
     )
+    return [
+        OrganizationRow(
+            **{
+                **row,
+                "countries": tuple(row["countries"] or ()),
+                "region": Region(row["region"]) if row["region"] else None,
+                "hf_orgs": tuple(row["hf_orgs"] or ()),
+                "aliases": tuple(row["aliases"] or ()),
+                "releases": int(row["releases"]),
+                "open_weight_releases": int(row["open_weight_releases"]),
+                "sources": tuple(row["sources"] or ()),
+            }
+        )
+        for row in rows
+    ]
 
 
 def list_sources(store: Store) -> list[dict[str, Any]]:
@@ -111,7 +162,7 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
         SELECT s.name, s.title, s.origin, s.version, s.license, s.attribution, s.files,
                s.retrieved_at, s.imported_at, s.rows_read, s.rows_imported, s.rows_rejected,
                s.date_min, s.date_max,
-               (SELECT count(*) FROM import_warnings w WHERE w.source = s.name) AS warnings
+               (SELECT count(*) FROM import_warnings w WHERE w.source = s.name) AS warning_count
         FROM sources s ORDER BY s.name
         """
     )
