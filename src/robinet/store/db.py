@@ -12,6 +12,7 @@ import duckdb
 import platformdirs
 
 from robinet.errors import StoreError
+from robinet.store.macros import install_macros
 from robinet.store.schema import SCHEMA_VERSION, TABLES
 
 ENV_DB = "ROBINET_DB"
@@ -31,6 +32,7 @@ class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         # DuckDB draws progress bars on stdout for long queries: that would corrupt --json.
         con.execute("SET enable_progress_bar = false")
+        install_macros(con)  # the domain rules SQL uses (robinet.store.macros)
         self.con = con
         self.path = path
         self._in_transaction = False
@@ -45,25 +47,22 @@ class Store:
     def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
         path = Path(path)
         if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _check_writable(path)
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            # Never fetch code at run time: a SQLite (or other) file given as --db must not make
+            # DuckDB download and load a scanner extension.
+            con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
         except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"the store {path} is in use by another process that is writing to it",
-                    hint="wait for it to finish (an import or a sync), or pass another --db PATH",
-                ) from exc
-            raise StoreError(
-                f"cannot open the store {path}: {exc}",
-                hint="pass another --db PATH; if the file is damaged, move it away and robinet "
-                "starts a new store from the bundled snapshot",
-            ) from exc
+            raise _open_error(path, exc) from exc
         store = cls(con, path)
-        if read_only:
-            store.check_schema()
-        else:
-            store.ensure_schema()
+        try:
+            if read_only:
+                store.check_schema()
+            else:
+                store.ensure_schema()
+        except duckdb.Error as exc:
+            store.close()
+            raise _open_error(path, exc) from exc
         return store
 
     def close(self) -> None:
@@ -149,27 +148,45 @@ class Store:
         return None if row is None else row[0]
 
 
-def open_store(
-    path: Path | str | None = None, *, seed: bool = True, read_only: bool = False
-) -> Store:
-    """Open the store at `path` (default: `default_db_path()`).
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
-    A store that holds no data yet is first seeded from the snapshot bundled with the package,
-    so every command works offline on a fresh install. Read-only stores can be opened by many
-    processes at once (several `robinet check` gates in one CI job).
-    """
-    path = Path(path or default_db_path())
-    if read_only and path.exists():
-        store = Store.open(path, read_only=True)
-        if not (seed and store.is_empty()):
-            return store
-        store.close()
-    store = Store.open(path)
-    if seed and store.is_empty():
-        from robinet.store.snapshot import load_bundled
 
-        load_bundled(store)
-    if read_only:
-        store.close()
-        store = Store.open(path, read_only=True)
-    return store
+def _check_writable(path: Path) -> None:
+    """Fail before any work when the store cannot be written, naming what is wrong."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder {parent} for the store: {exc.strerror or exc}",
+            hint="pass another --db PATH (or set ROBINET_DB) in a folder you can write to",
+        ) from exc
+    if path.exists() and not path.is_file():
+        raise StoreError(
+            f"the store path {path} is not a file", hint="pass a file path as --db PATH"
+        )
+    if not os.access(path if path.exists() else parent, os.W_OK):
+        raise StoreError(
+            f"the store {path} cannot be written (no write permission on "
+            f"{'the file' if path.exists() else 'its folder'})",
+            hint="pass another --db PATH, or run a read-only command",
+        )
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
+    message = str(exc)
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        return StoreError(
+            f"the store {path} is in use by another process that is writing to it",
+            hint="wait for it to finish (an import or a sync), or pass another --db PATH",
+        )
+    if "not a valid DuckDB database" in message or "Extension" in message:
+        return StoreError(
+            f"{path} is not a robinet store (not a DuckDB database file)",
+            hint="pass another --db PATH; a file that is not a store is never overwritten",
+        )
+    return StoreError(
+        f"cannot open the store {path}: {message}",
+        hint="pass another --db PATH; if the file is damaged, move it away and robinet "
+        "starts a new store from the bundled snapshot",
+    )
