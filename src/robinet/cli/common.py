@@ -41,7 +41,13 @@ DbOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
 ]
-LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in the table (0: all).")]
+# Larger limits are refused as usage errors before they reach SQL (an integer past 2^63 would
+# overflow DuckDB's LIMIT and surface as an internal error).
+MAX_LIMIT = 1_000_000_000
+LimitOption = Annotated[
+    int,
+    typer.Option("--limit", help="Rows to show in the table (0: all).", min=0, max=MAX_LIMIT),
+]
 SinceOption = Annotated[
     str | None, typer.Option("--since", help="Only on or after this date (YYYY-MM-DD or YYYY-MM).")
 ]
@@ -81,6 +87,13 @@ def print_json(value: object) -> None:
         raise TypeError(f"--json output must be one object, not {type(value).__name__}")
     sys.stdout.write(dump_json(data) + "\n")
     sys.stdout.flush()
+
+
+def new_table(*headers: str, **options: Any) -> Any:
+    """A rich Table, imported on first use: most gates print JSON and never draw one."""
+    from rich.table import Table
+
+    return Table(*headers, **options)
 
 
 def listing(key: str, items: Sequence[Any], **extra: Any) -> dict[str, Any]:

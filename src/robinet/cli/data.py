@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from robinet.cli.common import (
     DbOption,
@@ -16,6 +15,7 @@ from robinet.cli.common import (
     OrgOption,
     err_console,
     listing,
+    new_table,
     out_console,
     plain,
     print_json,
@@ -39,6 +39,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(snapshot_app, name="snapshot")
 
 
+# How a file robinet wrote announces itself in its first bytes (the report's <head>).
+REPORT_MARKERS = ('<meta name="generator" content="robinet', "<title>robinet \u2014 ")
+
+
 def _check_limit(limit: int) -> None:
     if limit < 0:
         raise UsageError("--limit takes 0 (all) or a positive number of rows")
@@ -57,23 +61,32 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 def report(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the HTML report.")
+        Path, typer.Option("--out", "-o", help="Where to write the HTML report (file or folder).")
     ] = Path("robinet-report.html"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a file that is not a robinet report.")
+    ] = False,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Write the HTML report (self-contained, works offline) and print a short summary.
 
-    With --json, print the data behind every section instead of writing HTML.
+    With --json, print the data behind every section instead of writing HTML. An existing file
+    is replaced only if robinet wrote it (or with --force); never the store, never through a
+    symbolic link; the write is atomic.
     """
-    from robinet.report.build import build_report, write_report
+    from robinet.cli.output import check_writable, resolve_output, write_atomically
+    from robinet.report.build import DEFAULT_NAME, build_report, render_html
 
+    target = None if json_ else resolve_output(out, DEFAULT_NAME)
+    if target is not None:  # before the work: a refused path costs nothing
+        check_writable(target, markers=REPORT_MARKERS, force=force)
     with store_from(db) as store:
         result = build_report(store)
-        if json_:
-            print_json(result.to_json())
-            return
-        path = write_report(result, out)
+    if target is None:
+        print_json(result.to_json())
+        return
+    path = write_atomically(target, render_html(result))
     for section in result.sections:
         out_console.print(f"[bold]{section.title}[/]")
         for line in section.summary if section.key == "sources" else section.summary[:6]:
@@ -120,7 +133,7 @@ def releases(
     undated = [r for r in rows if r.date is None]
     # "The latest N": the newest dated releases, shown oldest first; undated ones come last.
     shown = rows if limit == 0 else (dated[-limit:] + undated)[:limit]
-    table = Table("date", "name", "organization", "countries", "tier", "hf_id", "sources")
+    table = new_table("date", "name", "organization", "countries", "tier", "hf_id", "sources")
     for column in table.columns:
         column.overflow = "fold"
     for r in shown:
@@ -155,7 +168,7 @@ def orgs(
         print_json(listing("organizations", rows))
         return
     _check_limit(limit)
-    table = Table("id", "name", "country", "region", "releases", "open", "last", "hub orgs")
+    table = new_table("id", "name", "country", "region", "releases", "open", "last", "hub orgs")
     for column in table.columns:
         column.overflow = "fold"
     for r in rows if limit == 0 else rows[:limit]:
@@ -191,7 +204,7 @@ def sources(
     if json_:
         print_json(listing("sources", rows, warnings=warnings_json(kept_out)))
         return
-    table = Table("name", "rows", "kept out", "from", "to", "license", "origin")
+    table = new_table("name", "rows", "kept out", "from", "to", "license", "origin")
     for r in rows:
         table.add_row(
             safe(r["name"]),

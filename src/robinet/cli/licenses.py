@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from robinet.cli.common import (
     DerivativeNameOption,
@@ -21,6 +20,7 @@ from robinet.cli.common import (
     UseOption,
     err_console,
     listing,
+    new_table,
     out_console,
     print_json,
     safe,
@@ -84,7 +84,7 @@ def identify_cmd(
             )
         )
     else:
-        table = Table("path", "license", "confidence", "evidence")
+        table = new_table("path", "license", "confidence", "evidence")
         for r in results:
             best = r.best
             if r.error:
@@ -223,7 +223,7 @@ def show_cmd(
     ):
         if value:
             out_console.print(f"  {label}: {safe(value)}", highlight=False)
-    table = Table("kind", "clause", "summary", "quote")
+    table = new_table("kind", "clause", "summary", "quote")
     for t in entry.terms:
         table.add_row(t.kind.value, safe(t.clause), safe(t.summary), safe(t.quote))
     out_console.print(table)
@@ -264,7 +264,7 @@ def list_cmd(
             )
         )
         return
-    table = Table("id", "name", "publisher", "released", "terms")
+    table = new_table("id", "name", "publisher", "released", "terms")
     for e in entries:
         table.add_row(
             e.id, safe(e.name), safe(e.publisher), str(e.release_date or ""), str(len(e.terms))
@@ -284,7 +284,7 @@ def compare_cmd(
     if json_:
         print_json(result)
         return
-    table = Table("term", *result.licenses, show_lines=True)
+    table = new_table("term", *result.licenses, show_lines=True)
     for kind in result.kinds:
         cells = []
         for lid in result.licenses:

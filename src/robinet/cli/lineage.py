@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from robinet.cli.common import (
+    MAX_LIMIT,
     DbOption,
     DerivativeNameOption,
     JsonOption,
@@ -101,7 +102,7 @@ def sync_hub_cmd(
         bool, typer.Option("--full", help="Ignore the last sync's watermark: fetch everything.")
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Stop after N models.", min=1)
+        int | None, typer.Option("--limit", help="Stop after N models.", min=1, max=MAX_LIMIT)
     ] = None,
     source: Annotated[
         str, typer.Option("--source", help="Source name recorded as provenance.")
@@ -295,7 +296,9 @@ def conflicts_cmd(
     declared_only: Annotated[
         bool, typer.Option("--declared-only", help="Ignore conflicts found through inferred edges.")
     ] = False,
-    limit: Annotated[int | None, typer.Option("--limit", help="List at most N.", min=1)] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="List at most N.", min=1, max=MAX_LIMIT)
+    ] = None,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:

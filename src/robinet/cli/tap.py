@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from robinet.cli.common import (
     DbOption,
     JsonOption,
+    new_table,
     out_console,
     print_json,
     safe,
@@ -93,7 +93,7 @@ def openness(
         f"{_fmt(result['coverage'])}  {result['mof_label'] or 'MOF class undecided'}  "
         f"(rubric {result['rubric_version']})"
     )
-    table = Table("dimension", "value", "evidence", "source")
+    table = new_table("dimension", "value", "evidence", "source")
     for name, d in result["dimensions"].items():
         table.add_row(name, d["value"], _fmt(d["evidence"]), _fmt(d["source"]))
     out_console.print(table)
@@ -136,7 +136,7 @@ def trends(
         out_console.print("(no data)")
         return
     columns = list(result.series[0])
-    table = Table(*columns)
+    table = new_table(*columns)
     for row in result.series:
         table.add_row(*(_fmt(row.get(c)) for c in columns))
     out_console.print(table)
@@ -167,7 +167,7 @@ def gap(
         f"[bold]{doc['benchmark']}[/]: {doc['models']} models, "
         f"{doc['excluded_unknown_access']} left out (access unknown)"
     )
-    table = Table("date", "best open", "best closed", "gap", "lag (months)")
+    table = new_table("date", "best open", "best closed", "gap", "lag (months)")
     for p in doc["series"]:
         o, c = p["best_open"] or {}, p["best_closed"] or {}
         table.add_row(
@@ -204,7 +204,7 @@ def alerts(
     if json_:
         print_json({**doc, "count": len(doc["alerts"])})
         return
-    table = Table("date", "organization", "direction", "signal", "evidence")
+    table = new_table("date", "organization", "direction", "signal", "evidence")
     for a in doc["alerts"]:
         color = "red" if a["direction"] == "closing" else "green"
         table.add_row(
@@ -232,7 +232,7 @@ def lab(
         return
     info = doc["organization"]
     out_console.print(f"[bold]{safe(info['name'])}[/] ({safe(info['id'])}, {info['region']})")
-    table = Table("period", "open", "known", "unknown", "open share")
+    table = new_table("period", "open", "known", "unknown", "open share")
     for row in doc["open_share"]:
         table.add_row(
             row["period"],
