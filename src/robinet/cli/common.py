@@ -8,6 +8,7 @@ turns every exception into the documented exit code once for the whole app, and 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from robinet.errors import UsageError
 from robinet.jsonable import dump_json
 from robinet.jsonable import to_jsonable as to_jsonable  # re-exported for the commands
 
@@ -87,6 +89,16 @@ def print_json(value: object) -> None:
         raise TypeError(f"--json output must be one object, not {type(value).__name__}")
     sys.stdout.write(dump_json(data) + "\n")
     sys.stdout.flush()
+
+
+def parse_since(text: str | None, option: str = "--since") -> dt.date | None:
+    """`--since` as a date: YYYY-MM-DD, or YYYY-MM for the first of the month."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+    except ValueError:
+        raise UsageError(f"{option} takes a date as YYYY-MM-DD or YYYY-MM, not {text!r}") from None
 
 
 def new_table(*headers: str, **options: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +12,12 @@ from robinet.cli.common import (
     JsonOption,
     LimitOption,
     OrgOption,
+    SinceOption,
     err_console,
     listing,
     new_table,
     out_console,
+    parse_since,
     plain,
     print_json,
     safe,
@@ -46,17 +47,6 @@ REPORT_MARKERS = ('<meta name="generator" content="robinet', "<title>robinet \u2
 def _check_limit(limit: int) -> None:
     if limit < 0:
         raise UsageError("--limit takes 0 (all) or a positive number of rows")
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01"[:10])
-    except ValueError:
-        raise UsageError(
-            f"{option} takes a date as YYYY-MM-DD (or YYYY-MM), not {text!r}"
-        ) from None
 
 
 def report(
@@ -104,7 +94,7 @@ def releases(
             help="open-unrestricted, open-restricted, open-noncommercial, api, hosted, unreleased."
         ),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="Only releases on or after YYYY-MM-DD.")] = None,
+    since: SinceOption = None,
     notable: Annotated[bool, typer.Option("--notable", help="Only notable releases.")] = False,
     limit: LimitOption = 50,
     json_: JsonOption = False,
@@ -120,7 +110,7 @@ def releases(
             region=region,
             country=country,
             tier=tier,
-            since=_date(since, "--since"),
+            since=parse_since(since),
             notable=True if notable else None,
         )
     if json_:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -10,8 +9,11 @@ import typer
 from robinet.cli.common import (
     DbOption,
     JsonOption,
+    OrgOption,
+    SinceOption,
     new_table,
     out_console,
+    parse_since,
     print_json,
     safe,
     store_from,
@@ -26,15 +28,6 @@ def register(app: typer.Typer) -> None:
     app.command("gap")(gap)
     app.command("alerts")(alerts)
     app.command("lab")(lab)
-
-
-def _since(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
-    except ValueError:
-        raise UsageError(f"--since takes a date as YYYY-MM-DD or YYYY-MM, not {text!r}") from None
 
 
 def _fmt(value: Any) -> str:
@@ -188,8 +181,8 @@ def gap(
 
 
 def alerts(
-    org: Annotated[str | None, typer.Option("--org", help="Organization id, e.g. meta.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only alerts on or after YYYY-MM-DD.")] = None,
+    org: OrgOption = None,
+    since: SinceOption = None,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -200,7 +193,7 @@ def alerts(
 
     with store_from(db) as store:
         oid = resolve_org(store, org)["id"] if org else None
-        doc = alerts_json(run(store, org=oid, since=_since(since)))
+        doc = alerts_json(run(store, org=oid, since=parse_since(since)))
     if json_:
         print_json({**doc, "count": len(doc["alerts"])})
         return
