@@ -3,6 +3,7 @@ tiers, name slugs. Below the store and the engines, above only `model` and `erro
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -147,3 +148,10 @@ def org_directory() -> OrgDirectory:
         for namespace in alias.hf_orgs:
             by_hf[namespace.lower()] = alias.id
     return OrgDirectory(entries, by_alias, by_hf)
+
+
+def half_year(d: dt.date) -> str:
+    """'YYYY-H1' (January to June) or 'YYYY-H2': the period every series is counted in. SQL has
+    the same rule as the `half_year` macro (robinet.store.macros); tests/test_macros.py proves
+    they agree."""
+    return f"{d.year}-H{1 if d.month <= 6 else 2}"

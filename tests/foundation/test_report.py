@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from robinet.report import landscape
-from robinet.report.build import build_report, render_html
 from robinet.store import Store
 
+if TYPE_CHECKING:
+    from tests.conftest import BuiltReport
 
-def test_releases_by_region_and_tier_sum_to_the_store(real_store: Store) -> None:
-    section = landscape.releases_by_region_and_tier(real_store)
+
+def test_releases_by_region_and_tier_sum_to_the_store(
+    real_store: Store, built_report: BuiltReport
+) -> None:
+    section = built_report.section("releases_by_region_and_tier")
     total = sum(r["releases"] for r in section.rows)
     assert total == real_store.scalar(
         "SELECT count(*) FROM releases WHERE date >= ? AND tier IS NOT NULL", [landscape.SINCE]
@@ -26,8 +32,8 @@ def test_releases_by_region_and_tier_sum_to_the_store(real_store: Store) -> None
     )
 
 
-def test_open_share_is_open_over_notable(real_store: Store) -> None:
-    section = landscape.open_share_of_notable(real_store)
+def test_open_share_is_open_over_notable(real_store: Store, built_report: BuiltReport) -> None:
+    section = built_report.section("open_share_of_notable")
     for row in section.rows:
         assert 0 <= row["open_weight"] <= row["notable_releases"]
         assert abs(row["open_share"] - row["open_weight"] / row["notable_releases"]) < 1e-4
@@ -38,8 +44,8 @@ def test_open_share_is_open_over_notable(real_store: Store) -> None:
     )
 
 
-def test_lab_timelines_place_the_landmarks(real_store: Store) -> None:
-    rows = landscape.lab_timelines(real_store).rows
+def test_lab_timelines_place_the_landmarks(built_report: BuiltReport) -> None:
+    rows = built_report.section("lab_timelines").rows
     found = {(r["release"], r["tier"]) for r in rows}
     assert ("DeepSeek-R1", "open-unrestricted") in found
     assert ("Llama 3.1-405B", "open-restricted") in found
@@ -49,8 +55,8 @@ def test_lab_timelines_place_the_landmarks(real_store: Store) -> None:
     assert {r["organization"] for r in rows} <= set(landscape.STORY_LABS)
 
 
-def test_three_regimes_counts(real_store: Store) -> None:
-    rows = landscape.three_regimes(real_store).rows
+def test_three_regimes_counts(real_store: Store, built_report: BuiltReport) -> None:
+    rows = built_report.section("three_regimes").rows
     openai_open = sum(
         r["releases"]
         for r in rows
@@ -65,10 +71,9 @@ def test_three_regimes_counts(real_store: Store) -> None:
     assert openai_open >= 2  # gpt-oss-20b and gpt-oss-120b
 
 
-def test_html_tables_show_the_rows(real_store: Store) -> None:
-    report = build_report(real_store)
-    page = render_html(report)
-    sources = next(s for s in report.sections if s.key == "sources")
+def test_html_tables_show_the_rows(built_report: BuiltReport) -> None:
+    page = built_report.html
+    sources = built_report.section("sources")
     for row in sources.rows:
         assert row["name"] in page and row["license"] in page
 

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from robinet.errors import InputDataError, NotFoundError
+from robinet.model import Tier
 from robinet.openness.engine import (
     all_openness,
     mot_agreement,
@@ -35,6 +36,7 @@ from robinet.openness.rubric import (
     score,
     score_mot,
 )
+from robinet.store.queries.openness import HubFacts, ReleaseFacts
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "tap"
 
@@ -213,29 +215,28 @@ def test_docs_report_the_measured_mot_agreement(real_store) -> None:
 # -- the weights license is a license, never an access tier (review #21) -----------------
 
 
-def _dims(row: dict, hub: dict | None = None, fields: dict | None = None) -> dict:
+def _dims(row: ReleaseFacts, hub: HubFacts | None = None, fields: dict | None = None) -> dict:
     from robinet.openness.evidence import merge_dimensions, release_dimensions, tier_license
 
     return merge_dimensions(release_dimensions(row, hub, fields), tier_license(row, fields))
 
 
 def test_a_tier_alone_never_makes_the_weights_license_open() -> None:
-    base = {"name": "m", "sources": ["epoch-all", "interconnects"]}
-    fields = {"tier": ["epoch-all"], "hf_id": ["interconnects"]}
-    unrestricted = _dims({**base, "tier": "open-unrestricted"}, None, fields)
+    def release(tier: Tier) -> ReleaseFacts:
+        return ReleaseFacts(id=None, name="m", tier=tier, sources=("epoch-all", "interconnects"))
+
+    fields = {"tier": ("epoch-all",), "hf_id": ("interconnects",)}
+    unrestricted = _dims(release(Tier.OPEN_UNRESTRICTED), None, fields)
     assert "weights_license" not in unrestricted  # unknown: the tier names no license
     assert unrestricted["weights"].value == OPEN and unrestricted["weights"].source == "epoch-all"
-    restricted = _dims({**base, "tier": "open-restricted"}, None, fields)["weights_license"]
+    restricted = _dims(release(Tier.OPEN_RESTRICTED), None, fields)["weights_license"]
     assert restricted.value == PARTIAL and restricted.source == "epoch-all"
-    assert _dims({**base, "tier": "api"}, None, fields)["weights_license"].value == CLOSED
-    hub = {"hf_id": "lab/m", "license": "mit", "license_id": "mit", "source": "hf-top-models"}
-    licensed = _dims({**base, "tier": "open-unrestricted"}, hub, fields)["weights_license"]
+    assert _dims(release(Tier.API), None, fields)["weights_license"].value == CLOSED
+    hub = HubFacts("lab/m", license="mit", license_id="mit", source="hf-top-models")
+    licensed = _dims(release(Tier.OPEN_UNRESTRICTED), hub, fields)["weights_license"]
     assert (licensed.value, licensed.source) == (OPEN, "hf-top-models")
-    llama = {**hub, "license": "llama3", "license_id": "llama-3-license-2024"}
-    assert (
-        _dims({**base, "tier": "open-unrestricted"}, llama, fields)["weights_license"].value
-        == PARTIAL
-    )
+    llama = HubFacts("lab/m", "llama3", "llama-3-license-2024", source="hf-top-models")
+    assert _dims(release(Tier.OPEN_UNRESTRICTED), llama, fields)["weights_license"].value == PARTIAL
 
 
 def test_real_weights_license_cites_the_license_not_the_tier(real_store) -> None:

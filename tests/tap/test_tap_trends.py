@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 import pytest
 
 from robinet.cli.common import dump_json
 from robinet.errors import NotFoundError, UsageError
+from robinet.model import Region, Release, Tier
 from robinet.openness.restrictiveness import (
     CHAINS,
     RESTRICTIVENESS_VERSION,
@@ -24,6 +25,9 @@ from robinet.report.tap_sections import SECTIONS
 from robinet.trends.data import name_key
 from robinet.trends.lab import lab_story
 from robinet.trends.series import half_year, open_share_series, releases_series, trend
+
+if TYPE_CHECKING:
+    from tests.conftest import BuiltReport
 
 D = dt.date
 
@@ -158,11 +162,15 @@ def test_docs_quote_the_measured_restrictiveness_chains() -> None:
 
 def test_half_years_and_series_on_hand_rows() -> None:
     assert half_year(D(2024, 6, 30)) == "2024-H1" and half_year(D(2024, 7, 1)) == "2024-H2"
-    rows: list[dict[str, Any]] = [
-        {"date": D(2024, 1, 5), "tier": "open-unrestricted", "region": "CN"},
-        {"date": D(2024, 2, 5), "tier": "api", "region": "US"},
-        {"date": D(2024, 3, 5), "tier": None, "region": "US"},
-        {"date": D(2024, 8, 5), "tier": "open-restricted", "region": "US"},
+
+    def release(day: dt.date, tier: Tier | None, region: Region) -> Release:
+        return Release(f"r{day}", "r", "lab", (), region, day, tier)
+
+    rows = [
+        release(D(2024, 1, 5), Tier.OPEN_UNRESTRICTED, Region.CN),
+        release(D(2024, 2, 5), Tier.API, Region.US),
+        release(D(2024, 3, 5), None, Region.US),
+        release(D(2024, 8, 5), Tier.OPEN_RESTRICTED, Region.US),
     ]
     share = open_share_series(rows, None)
     assert share[0] == {
@@ -222,17 +230,9 @@ def test_lab_story(real_store) -> None:
         lab_story(real_store, "no-such-lab-anywhere")
 
 
-def test_report_sections(real_store) -> None:
-    keys = []
-    for build in SECTIONS:
-        section = build(real_store)
-        keys.append(section.key)
-        assert section.rows and section.summary
-        assert isinstance(section.figure, go.Figure)
-        json.loads(dump_json(section.rows))
-        for row in section.rows[:5]:
-            assert set(row) <= set(section.columns)
-    assert keys == [
+def test_report_sections(built_report: BuiltReport) -> None:
+    keys = [s.key for s in built_report.report.sections]
+    tap_keys = [
         "capability_gap",
         "capability_gap_arena",
         "openness",
@@ -240,19 +240,41 @@ def test_report_sections(real_store) -> None:
         "downloads_share",
         "tap_signals",
     ]
+    # The tap sections, in this order, after the landscape ones and before the sources.
+    assert [k for k in keys if k in tap_keys] == tap_keys
+    assert keys.index("capability_gap") > keys.index("three_regimes")
+    assert keys[-1] == "sources"
+    assert [build.__name__ for build in SECTIONS] == [
+        "gap_section",
+        "arena_gap_section",
+        "openness_section",
+        "restrictiveness_section",
+        "downloads_section",
+        "signals_section",
+    ]
+    for key in tap_keys:
+        section = built_report.section(key)
+        assert section.rows and section.summary
+        assert isinstance(section.figure, go.Figure)
+        json.loads(dump_json(section.rows))
+        for row in section.rows[:5]:
+            assert set(row) <= set(section.columns)
+        assert built_report.json["sections"][key]["rows"] == json.loads(dump_json(section.rows))
 
 
-def test_report_downloads_section_states_the_unknown_share(real_store) -> None:
-    from robinet.report.tap_sections import downloads_section
-
-    section = downloads_section(real_store)
+def test_report_downloads_section_states_the_unknown_share(
+    real_store, built_report: BuiltReport
+) -> None:
+    section = built_report.section("downloads_share")
     assert section.summary[0].startswith("caveat:") and "unknown region" in section.summary[0]
+    share = trend(real_store, "downloads_share", "region").caveats["unknown_region_share"]
+    assert f"{share:.1%} of the downloads" in section.summary[0]
 
 
-def test_report_signals_chart_labels_every_lab(real_store) -> None:
-    from robinet.report.tap_sections import ROW_PX, signals_section
+def test_report_signals_chart_labels_every_lab(built_report: BuiltReport) -> None:
+    from robinet.report.tap_sections import ROW_PX
 
-    section = signals_section(real_store)
+    section = built_report.section("tap_signals")
     labs = {r["organization"] for r in section.rows}
     layout = section.figure.layout
     assert layout.height >= ROW_PX * len(labs)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from robinet.domain import slug
@@ -21,12 +20,8 @@ from robinet.openness.evidence import (
 from robinet.openness.mof import CLASS_LABELS, mot_evaluations
 from robinet.openness.rubric import RUBRIC_VERSION, OpennessScore, agreement, score
 from robinet.store import Store
-
-_RELEASE_COLUMNS = (
-    "id, name, organization, region, date, tier, hf_id, license_raw, training_code, "
-    "inference_code, link, sources"
-)
-
+from robinet.store.queries import openness as queries
+from robinet.store.queries.openness import ReleaseEvidence, ReleaseLookup
 
 _KEYS = ("id", "name", "organization", "region", "date", "tier", "hf_id")
 
@@ -39,78 +34,17 @@ class ReleaseOpenness:
     mot_class: int | None  # the class that evaluation implies
 
 
-_HUB_COLUMNS = "hf_id, license, license_id, tags, downloads, source"
-# Release fields whose provenance the openness evidence cites (release_facts columns).
-_FIELDS = ("tier", "license_raw", "training_code", "inference_code", "link", "hf_id")
-
-
-def _hub_row(store: Store, hf_id: str | None) -> dict[str, Any] | None:
-    if not hf_id:
-        return None
-    rows = store.query(
-        f"SELECT {_HUB_COLUMNS} FROM models WHERE lower(hf_id) = lower(?)",
-        [hf_id],
-    )
-    return rows[0] if rows else None
-
-
-def field_sources(
-    store: Store, release_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, list[str]]]:
-    """release id -> field -> the sources whose facts gave that field (release_facts)."""
-    cols = ", ".join(
-        f"list_sort(list_distinct(list(source) FILTER (WHERE {f} IS NOT NULL))) AS {f}"
-        for f in _FIELDS
-    )
-    sql = f"SELECT release_id, {cols} FROM release_facts WHERE release_id IS NOT NULL"
-    params: list[Any] = []
-    ids = None if release_ids is None else sorted(set(release_ids))
-    if ids is not None:
-        if not ids:
-            return {}
-        sql += " AND list_contains(?, release_id)"
-        params.append(ids)
-    out: dict[str, dict[str, list[str]]] = {}
-    for r in store.query(sql + " GROUP BY release_id", params):
-        out[r["release_id"]] = {f: list(r[f] or []) for f in _FIELDS}
-    return out
-
-
 def release_key(text: str) -> str:
     """The normalized key releases are merged on: 'Llama 3.1 405B' -> 'llama-3-1-405b'."""
     return slug(text)
-
-
-def find_release(store: Store, model: str) -> dict[str, Any] | None:
-    """A release by id, Hub id or name (case-insensitive), else by the normalized key the
-    merge uses (`robinet.domain.slug`); the most-sourced match wins."""
-    rows = store.query(
-        f"SELECT {_RELEASE_COLUMNS} FROM releases "
-        "WHERE lower(id) = lower($m) OR lower(hf_id) = lower($m) OR lower(name) = lower($m) "
-        "ORDER BY len(sources) DESC, date NULLS LAST, id LIMIT 1",
-        {"m": model},
-    )
-    if rows:
-        return rows[0]
-    key = release_key(model)
-    if not key:
-        return None
-    rows = store.query(
-        f"SELECT {_RELEASE_COLUMNS} FROM releases "
-        "WHERE id = $k OR starts_with(id, $k || '--') "
-        "OR trim(regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g'), '-') = $k "
-        "ORDER BY len(sources) DESC, date NULLS LAST, id LIMIT 1",
-        {"k": key},
-    )
-    return rows[0] if rows else None
 
 
 def near_releases(store: Store, model: str, n: int = 5) -> list[str]:
     """Release names whose normalized key is close to `model`'s (for a 'did you mean')."""
     key = release_key(model)
     names: dict[str, str] = {}
-    for r in store.query("SELECT name, id FROM releases ORDER BY len(sources) DESC, id"):
-        names.setdefault(release_key(r["name"]), r["name"])
+    for name, _ in queries.release_names(store):
+        names.setdefault(release_key(name), name)
     for ev in mot_evaluations():
         names.setdefault(release_key(ev.name), ev.name)
     close = difflib.get_close_matches(key, list(names), n=n, cutoff=0.75)
@@ -119,32 +53,30 @@ def near_releases(store: Store, model: str, n: int = 5) -> list[str]:
     return [names[k] for k in close]
 
 
-def _dimensions(
-    row: Mapping[str, Any],
-    hub: Mapping[str, Any] | None,
-    fields: Mapping[str, Sequence[str]] | None,
-    with_mot: bool = True,
-) -> dict[str, Any]:
+def _dimensions(evidence: ReleaseEvidence, with_mot: bool = True) -> dict[str, Any]:
     """A release's dimensions: its own data, then its MOT evaluation, then what the access
     tier alone supports for the weights license."""
-    ev = mot_for(row.get("name"), row.get("hf_id")) if with_mot else None
+    row, fields = evidence.release, evidence.field_sources
+    ev = mot_for(row.name, row.hf_id) if with_mot else None
     return merge_dimensions(
-        release_dimensions(row, hub, fields),
+        release_dimensions(row, evidence.hub, fields),
         mot_dimensions(ev) if ev else {},
         tier_license(row, fields),
     )
 
 
-def score_release(store: Store, row: dict[str, Any]) -> ReleaseOpenness:
-    hub = _hub_row(store, row.get("hf_id"))
-    ev = mot_for(row.get("name"), row.get("hf_id"))
-    fields = field_sources(store, [row["id"]]).get(row["id"]) if row.get("id") else None
-    dims = _dimensions(row, hub, fields)
+def _plain(value: Any) -> Any:
+    """An enum member's value (tier, region): the release dict is a JSON document's part."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def score_release(evidence: ReleaseEvidence) -> ReleaseOpenness:
+    """The openness of one release from its evidence (and its MOT evaluation, if any)."""
+    row = evidence.release
+    ev = mot_for(row.name, row.hf_id)
     return ReleaseOpenness(
-        release={
-            k: row.get(k) for k in ("id", "name", "organization", "region", "date", "tier", "hf_id")
-        },
-        score=score(row["name"], dims),
+        release={key: _plain(getattr(row, key)) for key in _KEYS},
+        score=score(row.name, _dimensions(evidence)),
         mot_file=ev.file if ev else None,
         mot_class=ev.implied.mof_class if ev else None,
     )
@@ -152,9 +84,9 @@ def score_release(store: Store, row: dict[str, Any]) -> ReleaseOpenness:
 
 def openness(store: Store, model: str) -> ReleaseOpenness:
     """The openness of one release (a release id or name, or a Hub id); MOT-only models too."""
-    row = find_release(store, model)
-    if row is not None:
-        return score_release(store, row)
+    found = queries.find_release(store, model)
+    if found is not None:
+        return score_release(found)
     ev = mot_for(model, model if "/" in model else None)
     if ev is None:
         close = near_releases(store, model)
@@ -205,32 +137,12 @@ def openness_json(result: ReleaseOpenness) -> dict[str, Any]:
 def all_openness(store: Store, *, epoch_only: bool = True) -> list[ReleaseOpenness]:
     """Scores of every dated release with a known tier (Epoch-sourced by default: the sources
     that list open and closed releases alike)."""
-    where = "tier IS NOT NULL AND date IS NOT NULL"
-    if epoch_only:
-        where += " AND array_to_string(sources, ',') LIKE '%epoch%'"
-    rows = store.query(f"SELECT {_RELEASE_COLUMNS} FROM releases WHERE {where} ORDER BY id")
-    hub = {
-        r["hf_id"].lower(): r
-        for r in store.query(
-            f"SELECT {_HUB_COLUMNS} FROM models WHERE lower(hf_id) IN "
-            f"(SELECT lower(hf_id) FROM releases WHERE hf_id IS NOT NULL AND {where})"
-        )
-    }
-    provenance = field_sources(store)
-    out = []
-    for row in rows:
-        h = hub.get(str(row.get("hf_id") or "").lower())
-        ev = mot_for(row.get("name"), row.get("hf_id"))
-        dims = _dimensions(row, h, provenance.get(row["id"]))
-        out.append(
-            ReleaseOpenness(
-                release={k: row.get(k) for k in _KEYS},
-                score=score(row["name"], dims),
-                mot_file=ev.file if ev else None,
-                mot_class=ev.implied.mof_class if ev else None,
-            )
-        )
-    return out
+    return [score_release(ev) for ev in queries.scored_releases(store, balanced_only=epoch_only)]
+
+
+def organization_openness(store: Store, org: str) -> list[ReleaseOpenness]:
+    """Scores of one organization's dated releases of known tier, oldest first."""
+    return [score_release(ev) for ev in queries.organization_releases(store, org)]
 
 
 def openness_by(results: list[ReleaseOpenness], key: str) -> list[dict[str, Any]]:
@@ -282,20 +194,19 @@ def mot_agreement(store: Store | None = None) -> dict[str, Any]:
     }
     if store is None:
         return out
+    # Each evaluation looks its release up by Hub id, then by name; one query for all 273.
+    found = queries.match_releases(
+        store,
+        [ReleaseLookup(i, text=ev.hf_id or None, name=ev.name) for i, ev in enumerate(evs)],
+    )
     matched = decided = agree = 0
     confusion: Counter[str] = Counter()
-    for ev in evs:
-        row = None
-        if ev.hf_id:
-            row = find_release(store, ev.hf_id)
-        if row is None:
-            row = _match_name(store, ev.name)
-        if row is None:
+    for i, ev in enumerate(evs):
+        evidence = found.get(i)
+        if evidence is None:
             continue
         matched += 1
-        hub = _hub_row(store, row.get("hf_id"))
-        fields = field_sources(store, [row["id"]]).get(row["id"])
-        got = score(ev.name, _dimensions(row, hub, fields, with_mot=False)).mof_class
+        got = score(ev.name, _dimensions(evidence, with_mot=False)).mof_class
         implied = ev.implied.mof_class
         confusion[f"{implied}->{got}"] += 1
         if got is not None:
@@ -310,14 +221,3 @@ def mot_agreement(store: Store | None = None) -> dict[str, Any]:
         "confusion": dict(sorted(confusion.items())),
     }
     return out
-
-
-def _match_name(store: Store, name: str) -> dict[str, Any] | None:
-    key = re.sub(r"[^a-z0-9]+", "", name.lower())
-    rows = store.query(
-        f"SELECT {_RELEASE_COLUMNS} FROM releases "
-        "WHERE regexp_replace(lower(name), '[^a-z0-9]+', '', 'g') = ? "
-        "ORDER BY len(sources) DESC, id LIMIT 1",
-        [key],
-    )
-    return rows[0] if rows else None

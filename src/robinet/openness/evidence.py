@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
 
 from robinet.model import OPEN_TIERS, Tier
 from robinet.openness.mof import (
@@ -24,6 +23,7 @@ from robinet.openness.mof import (
     mot_evaluations,
 )
 from robinet.openness.rubric import Dimension, dimensions_from_components
+from robinet.store.queries.openness import HubFacts, ReleaseFacts
 
 # Epoch AI's code accessibility values.
 _CODE = {
@@ -52,24 +52,24 @@ _NOT_A_LICENSE = {"unknown", "other", "none", "n/a", ""}
 FieldSources = Mapping[str, Sequence[str]]
 
 
-def _cite(row: Mapping[str, Any], fields: FieldSources | None, field: str) -> str:
+def _cite(row: ReleaseFacts, fields: FieldSources | None, field: str) -> str:
     """The sources that gave `field` for this release; all the release's sources when the
     per-field provenance is not known."""
     if fields is not None:
         return ", ".join(fields.get(field) or []) or "store"
-    return ", ".join(row.get("sources") or []) or "store"
+    return ", ".join(row.sources) or "store"
 
 
-def _hub_source(hub: Mapping[str, Any]) -> str:
-    return str(hub.get("source") or "hub")
+def _hub_source(hub: HubFacts) -> str:
+    return hub.source or "hub"
 
 
 def release_dimensions(
-    row: Mapping[str, Any],
-    hub: Mapping[str, Any] | None = None,
+    row: ReleaseFacts,
+    hub: HubFacts | None = None,
     fields: FieldSources | None = None,
 ) -> dict[str, Dimension]:
-    """Dimensions from a `releases` row (and its Hub `models` row when there is one).
+    """Dimensions from a release (and its Hub `models` row when there is one).
 
     `fields` maps a release field (tier, license_raw, training_code, inference_code, link) to
     the sources that gave it (`release_facts`), so each dimension cites only those. The
@@ -77,28 +77,28 @@ def release_dimensions(
     the release's own license string), never from the access tier: see `tier_license`.
     """
     dims: dict[str, Dimension] = {}
-    tier = Tier(row["tier"]) if row.get("tier") else None
+    tier = Tier(row.tier) if row.tier else None
     if tier is not None:
         value = OPEN if tier in OPEN_TIERS else CLOSED
         dims["weights"] = Dimension(value, f"access tier {tier.value}", _cite(row, fields, "tier"))
-    elif row.get("hf_id") or hub:
-        hf_id = row.get("hf_id") or (hub or {}).get("hf_id")
-        src = _cite(row, fields, "hf_id") if row.get("hf_id") else _hub_source(hub or {})
-        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {hf_id}", src)
+    elif row.hf_id:
+        src = _cite(row, fields, "hf_id")
+        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {row.hf_id}", src)
+    elif hub:
+        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {hub.hf_id}", _hub_source(hub))
 
     lic = _license_dimension(row, hub, fields)
     if lic is not None:
         dims["weights_license"] = lic
 
-    for dim, column in (("training_code", "training_code"), ("inference_code", "inference_code")):
-        raw = row.get(column)
-        if raw and str(raw).strip().lower() in _CODE:
+    for dim, raw in (("training_code", row.training_code), ("inference_code", row.inference_code)):
+        if raw and raw.strip().lower() in _CODE:
             dims[dim] = Dimension(
-                _CODE[str(raw).strip().lower()], f"Epoch AI: {raw}", _cite(row, fields, column)
+                _CODE[raw.strip().lower()], f"Epoch AI: {raw}", _cite(row, fields, dim)
             )
 
-    link = str(row.get("link") or "")
-    tags = [str(t) for t in (hub or {}).get("tags") or []]
+    link = row.link or ""
+    tags = list(hub.tags) if hub else []
     if "arxiv.org" in link:
         dims["paper"] = Dimension(
             PARTIAL,
@@ -121,20 +121,19 @@ def release_dimensions(
 
 
 def _license_dimension(
-    row: Mapping[str, Any], hub: Mapping[str, Any] | None, fields: FieldSources | None
+    row: ReleaseFacts, hub: HubFacts | None, fields: FieldSources | None
 ) -> Dimension | None:
     """The weights license from a license: the Hub tag (resolved by the license engine to a
     knowledge-base id when it can be), else the release's license string."""
     candidates: list[tuple[str, str]] = []
     if hub:
-        for key in ("license_id", "license"):
-            raw = hub.get(key)
-            if raw and str(raw).lower() not in _NOT_A_LICENSE:
-                candidates.append((str(raw).removeprefix("license:"), _hub_source(hub)))
+        for raw in (hub.license_id, hub.license):
+            if raw and raw.lower() not in _NOT_A_LICENSE:
+                candidates.append((raw.removeprefix("license:"), _hub_source(hub)))
                 break
-    raw = row.get("license_raw")
-    if raw and str(raw).lower() not in _NOT_A_LICENSE:
-        candidates.append((str(raw), _cite(row, fields, "license_raw")))
+    raw = row.license_raw
+    if raw and raw.lower() not in _NOT_A_LICENSE:
+        candidates.append((raw, _cite(row, fields, "license_raw")))
     if not candidates:
         return None
     lic, src = candidates[0]
@@ -143,12 +142,10 @@ def _license_dimension(
     return Dimension(PARTIAL, f"license {lic} (not an OSI-approved license)", src)
 
 
-def tier_license(
-    row: Mapping[str, Any], fields: FieldSources | None = None
-) -> dict[str, Dimension]:
+def tier_license(row: ReleaseFacts, fields: FieldSources | None = None) -> dict[str, Dimension]:
     """The weights-license dimension an access tier alone supports (the last resort, after the
     Hub, the release's license and a MOT evaluation): at most partial, never open."""
-    tier = Tier(row["tier"]) if row.get("tier") else None
+    tier = Tier(row.tier) if row.tier else None
     if tier is None:
         return {}
     value = _TIER_LICENSE[tier]

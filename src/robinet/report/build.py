@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -14,10 +13,10 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from robinet import __version__
-from robinet.errors import UsageError
 from robinet.report import landscape
 from robinet.report.section import Section, SectionBuilder
 from robinet.store import Store
+from robinet.store.queries.report import last_snapshot
 
 
 def section_builders() -> list[SectionBuilder]:
@@ -56,13 +55,11 @@ class Report:
 
 def build_report(store: Store) -> Report:
     sections = [build(store) for build in section_builders()]
-    last = store.query(
-        "SELECT id, created_at, kind, source FROM snapshots ORDER BY id DESC LIMIT 1"
-    )
+    last = last_snapshot(store)
     snapshot = {
         "releases": store.count("releases"),
         "organizations": store.count("organizations"),
-        "last_snapshot": last[0] if last else None,
+        "last_snapshot": None if last is None else asdict(last),
     }
     return Report(sections, snapshot)
 
@@ -115,20 +112,3 @@ def render_html(report: Report) -> str:
 
 
 DEFAULT_NAME = "robinet-report.html"
-
-
-def write_report(report: Report, out: Path) -> Path:
-    """Write the HTML to `out` (a folder gets robinet-report.html inside it)."""
-    out = out.expanduser()
-    if out.is_dir():
-        out = out / DEFAULT_NAME
-    page = render_html(report)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write the report to {out}: {exc.strerror or exc}",
-            hint="pass --out with a file path in a folder you can write to",
-        ) from exc
-    return out.resolve()

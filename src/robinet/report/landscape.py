@@ -4,6 +4,7 @@ timelines, the three regimes, and the sources. Each is a pure function of the st
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 import plotly.graph_objects as go
@@ -11,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from robinet.report.section import Section
 from robinet.store import Store
+from robinet.store.queries import report as queries
 from robinet.store.queries.landscape import list_sources
 
 SINCE = dt.date(2018, 1, 1)  # charts start here; older releases stay in the tables' sources
@@ -31,25 +33,13 @@ STORY_LABS = [
     "meta", "openai", "google", "mistral",
 ]  # fmt: skip
 REGIMES = ["deepseek", "meta", "openai"]
+REGIMES_SINCE = dt.date(2020, 1, 1)
 MIN_SHARE_BASE = 3
-
-_HALF = "year(date) || '-H' || CASE WHEN month(date) <= 6 THEN 1 ELSE 2 END"
-_GROUP = """CASE WHEN tier LIKE 'open-%' THEN 'open-weight'
-                 WHEN tier IN ('api', 'hosted') THEN 'api/hosted' ELSE 'unreleased' END"""
 
 
 def releases_by_region_and_tier(store: Store) -> Section:
-    rows = store.query(
-        f"""
-        SELECT {_HALF} AS half_year, coalesce(region, 'unknown') AS region, {_GROUP} AS access,
-               count(*) AS releases
-        FROM releases
-        WHERE date >= ? AND tier IS NOT NULL
-        GROUP BY ALL ORDER BY half_year, region, access
-        """,
-        [SINCE],
-    )
-    excluded = store.scalar("SELECT count(*) FROM releases WHERE date IS NULL OR tier IS NULL")
+    rows = [asdict(r) for r in queries.releases_by_access(store, SINCE)]
+    excluded = queries.releases_without_date_or_tier(store)
     regions = [r for r in REGIONS if any(row["region"] == r for row in rows)]
     fig = make_subplots(rows=1, cols=len(regions), shared_yaxes=True, subplot_titles=regions)
     halves = sorted({row["half_year"] for row in rows})
@@ -94,18 +84,7 @@ def releases_by_region_and_tier(store: Store) -> Section:
 
 
 def open_share_of_notable(store: Store) -> Section:
-    rows = store.query(
-        f"""
-        SELECT {_HALF} AS half_year, coalesce(region, 'unknown') AS region,
-               count(*) AS notable_releases,
-               count(*) FILTER (WHERE tier LIKE 'open-%') AS open_weight,
-               round(count(*) FILTER (WHERE tier LIKE 'open-%') / count(*), 4) AS open_share
-        FROM releases
-        WHERE notable AND date >= ? AND tier IS NOT NULL
-        GROUP BY ALL ORDER BY half_year, region
-        """,
-        [SINCE],
-    )
+    rows = [asdict(r) for r in queries.notable_open_share(store, SINCE)]
     fig = go.Figure()
     halves = sorted({r["half_year"] for r in rows})
     for region in REGIONS:
@@ -153,16 +132,7 @@ def open_share_of_notable(store: Store) -> Section:
 
 
 def lab_timelines(store: Store) -> Section:
-    rows = store.query(
-        """
-        SELECT r.organization, o.name AS organization_name, r.name AS release, r.date, r.tier,
-               r.hf_id
-        FROM releases r JOIN organizations o ON o.id = r.organization
-        WHERE r.organization IN (SELECT unnest(?)) AND r.date >= ? AND r.tier IS NOT NULL
-        ORDER BY r.organization, r.date, r.name
-        """,
-        [STORY_LABS, SINCE],
-    )
+    rows = [asdict(r) for r in queries.lab_releases(store, STORY_LABS, SINCE)]
     names = {r["organization"]: r["organization_name"] for r in rows}
     order = [names[lab] for lab in reversed(STORY_LABS) if lab in names]
     fig = go.Figure()
@@ -208,16 +178,7 @@ def lab_timelines(store: Store) -> Section:
 
 
 def three_regimes(store: Store) -> Section:
-    rows = store.query(
-        f"""
-        SELECT organization, {_HALF} AS half_year, tier, count(*) AS releases,
-               string_agg(name, '; ' ORDER BY date, name) AS names
-        FROM releases
-        WHERE organization IN (SELECT unnest(?)) AND date >= ? AND tier IS NOT NULL
-        GROUP BY ALL ORDER BY organization, half_year, tier
-        """,
-        [REGIMES, dt.date(2020, 1, 1)],
-    )
+    rows = [asdict(r) for r in queries.tier_counts(store, REGIMES, REGIMES_SINCE)]
     titles = {"deepseek": "DeepSeek", "meta": "Meta (Llama)", "openai": "OpenAI"}
     fig = make_subplots(
         rows=1, cols=3, shared_yaxes=True, subplot_titles=[titles[o] for o in REGIMES]
@@ -257,10 +218,10 @@ def three_regimes(store: Store) -> Section:
         key="three_regimes",
         title="Three regimes: DeepSeek, Meta, OpenAI",
         description=(
-            "Releases per half-year since 2020 by access tier for the three regimes of the "
-            "open-weight landscape: DeepSeek (open weights under permissive terms), Meta (open "
-            "weights under a restrictive community license), OpenAI (a closed frontier, then "
-            "open weights in 2025). Source: Epoch AI."
+            f"Releases per half-year since {REGIMES_SINCE.year} by access tier for the three "
+            "regimes of the open-weight landscape: DeepSeek (open weights under permissive "
+            "terms), Meta (open weights under a restrictive community license), OpenAI (a closed "
+            "frontier, then open weights in 2025). Source: Epoch AI."
         ),
         rows=rows,
         columns=["organization", "half_year", "tier", "releases", "names"],

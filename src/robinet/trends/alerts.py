@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from robinet.domain import org_directory
+from robinet.model import Release
 from robinet.store import Store
+from robinet.store.queries import trends as queries
 from robinet.trends.catalog import bundled_events
 from robinet.trends.data import (
-    BALANCED_SOURCE,
-    balanced_releases,
+    LicensedRelease,
+    arena_snapshots,
+    balanced_releases_by_lab,
     eci_points,
     licensed_open_releases,
 )
-from robinet.trends.gap import GapPoint, GapResult, capability_gap, snapshot_gap
+from robinet.trends.gap import GapPoint, GapResult, ScorePoint, capability_gap, snapshot_gap
 from robinet.trends.signals import (
     Alert,
     LabRelease,
@@ -31,8 +37,6 @@ from robinet.trends.signals import (
 def gap(store: Store, *, by_region: bool = False, view: str = "eci") -> GapResult:
     """The capability gap from the ECI (default) or from the Arena snapshots."""
     if view == "arena":
-        from robinet.trends.data import arena_snapshots
-
         return snapshot_gap(arena_snapshots(store), benchmark="arena")
     return capability_gap(eci_points(store), benchmark="eci", by_region=by_region)
 
@@ -72,31 +76,50 @@ def gap_json(result: GapResult) -> dict[str, Any]:
     return doc
 
 
+@dataclass(frozen=True)
+class TapData:
+    """What the detectors read, fetched once for every lab they run over."""
+
+    points: list[ScorePoint]  # ECI scores
+    licensed: list[LicensedRelease]  # open releases with a license
+    releases: Mapping[str, list[Release]]  # balanced releases by organization
+    coverage: Mapping[str, dt.date]  # source -> last date it covers
+    data_end: dt.date  # the release sources' coverage end
+
+
+def tap_data(store: Store, labs: list[str] | None = None) -> TapData:
+    """The detectors' inputs; balanced releases of `labs` only when given."""
+    coverage = source_coverage(store)
+    return TapData(
+        points=eci_points(store),
+        licensed=licensed_open_releases(store),
+        releases=balanced_releases_by_lab(store, labs),
+        coverage=coverage,
+        data_end=_coverage_end(store, coverage),
+    )
+
+
 def lab_alerts(
-    store: Store,
-    org: str,
-    *,
-    data_end: dt.date | None = None,
-    _shared: tuple[list[Any], list[Any]] | None = None,
+    store: Store, org: str, *, data_end: dt.date | None = None, data: TapData | None = None
 ) -> list[Alert]:
     """Every detector over one lab, and the lab's catalog events (a detected and a curated
     event of the same kind on the same day are merged)."""
-    points, licensed_all = _shared or (eci_points(store), licensed_open_releases(store))
-    scored = [(p.name, p.date, p.tier, p.score) for p in points if p.organization == org]
+    data = data or tap_data(store, [org])
+    scored = [(p.name, p.date, p.tier, p.score) for p in data.points if p.organization == org]
     rel = [
-        LabRelease(r["name"], r["date"], r["tier"], source=r["source"])
-        for r in balanced_releases(store, org)
+        LabRelease(r.name, r.date, r.tier, source=",".join(r.sources))
+        for r in data.releases.get(org, [])
+        if r.date is not None
     ]
     licensed = [
         LabRelease(r.name, r.date, r.tier, r.license, r.restrictiveness, r.source)
-        for r in licensed_all
+        for r in data.licensed
         if r.organization == org
     ]
-    end = data_end or data_coverage_end(store)
     found = [
         *flagship_signals(org, scored),
         *own_gap_signals(org, scored),
-        *cadence_signals(org, rel, data_end=end, coverage=source_coverage(store)),
+        *cadence_signals(org, rel, data_end=data_end or data.data_end, coverage=data.coverage),
         *license_signals(org, licensed),
         *(e.alert() for e in bundled_events() if e.organization == org),
     ]
@@ -105,47 +128,41 @@ def lab_alerts(
 
 def source_coverage(store: Store) -> dict[str, dt.date]:
     """source name -> the last date its rows cover (`sources.date_max`)."""
-    return {
-        r["name"]: r["date_max"]
-        for r in store.query("SELECT name, date_max FROM sources WHERE date_max IS NOT NULL")
-    }
+    return queries.source_coverage(store)
 
 
 def data_coverage_end(store: Store) -> dt.date:
     """The last date the release sources the cadence detector reads (Epoch AI's tables) cover,
     from the `sources` table; the newest release date when the table says nothing. Never
     today: the data does not speak past its end."""
-    ends = [d for name, d in source_coverage(store).items() if BALANCED_SOURCE in name]
+    return _coverage_end(store, source_coverage(store))
+
+
+def _coverage_end(store: Store, coverage: Mapping[str, dt.date]) -> dt.date:
+    ends = [d for name, d in coverage.items() if queries.BALANCED_SOURCE in name]
     if ends:
         return max(ends)
-    value = store.scalar("SELECT max(date) FROM releases")
+    value = queries.latest_release_date(store)
     return value if isinstance(value, dt.date) else dt.date.min
 
 
 def tracked_labs(store: Store) -> list[str]:
     """Labs watched by default: those with capability scores, those in the curated
     organization directory, and those with catalog events."""
-    from robinet.domain import org_directory
-
-    scored = {
-        r["organization"]
-        for r in store.query(
-            "SELECT DISTINCT organization FROM capability_scores WHERE organization IS NOT NULL"
-        )
-    }
     return sorted(
-        scored | set(org_directory().entries) | {e.organization for e in bundled_events()}
+        queries.scored_organizations(store)
+        | set(org_directory().entries)
+        | {e.organization for e in bundled_events()}
     )
 
 
 def alerts(store: Store, *, org: str | None = None, since: dt.date | None = None) -> list[Alert]:
     """Tap alerts of one lab, or of every lab that has data for a detector or an event."""
     orgs = [org] if org is not None else tracked_labs(store)
-    end = data_coverage_end(store)
-    shared = (eci_points(store), licensed_open_releases(store))
+    data = tap_data(store, orgs)
     out: list[Alert] = []
     for o in orgs:
-        out.extend(lab_alerts(store, o, data_end=end, _shared=shared))
+        out.extend(lab_alerts(store, o, data=data))
     if since is not None:
         out = [a for a in out if a.date >= since]
     return sort_alerts(out)

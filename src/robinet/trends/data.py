@@ -1,4 +1,5 @@
-"""Store queries the trend engines share: scored models, Arena snapshots, licensed releases."""
+"""What the trend engines share over the store's typed rows (robinet.store.queries.trends):
+scored models, Arena access and snapshots, licensed releases, the balanced release table."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from robinet.domain import slug
-from robinet.model import OPEN_TIERS, Tier
+from robinet.model import OPEN_TIERS, Release, Tier
 from robinet.openness.restrictiveness import license_id_of, license_restrictiveness
 from robinet.store import Store
+from robinet.store.queries import trends as queries
+from robinet.store.queries.trends import BALANCED_SOURCE, ReleaseLicense
 from robinet.trends.gap import ScorePoint
 
 # Arena's license column spellings that name one knowledge-base license without doubt (the
@@ -32,28 +34,14 @@ ARENA_LICENSES = {
     "modified mit": "moonshot-ai-modified-mit-2025",
 }
 
-# Releases from these sources list open and closed models alike; shares are computed on them.
-BALANCED_SOURCE = "epoch"
+ARENA_SOURCE = "arena"  # the source of the licensed releases first seen on the Arena board
 
 
 def eci_points(store: Store) -> list[ScorePoint]:
     """Epoch Capabilities Index scores with a date (one point per model version)."""
-    rows = store.query(
-        "SELECT coalesce(name, model_version) AS name, model_version, organization, region, "
-        "date, score, tier FROM capability_scores "
-        "WHERE benchmark = 'eci' AND score IS NOT NULL AND date IS NOT NULL "
-        "ORDER BY date, model_version"
-    )
     return [
-        ScorePoint(
-            name=r["model_version"] if r["name"] is None else r["name"],
-            organization=r["organization"],
-            region=r["region"],
-            date=r["date"],
-            score=float(r["score"]),
-            tier=r["tier"],
-        )
-        for r in rows
+        ScorePoint(p.name, p.organization, p.region, p.date, p.score, p.tier)
+        for p in queries.capability_scores(store, "eci")
     ]
 
 
@@ -151,14 +139,8 @@ def arena_access(
 
 
 def store_arena_access(store: Store) -> dict[str, ArenaAccess]:
-    labels = [
-        (r["model"], r["license_raw"], r["tier"])
-        for r in store.query("SELECT model, license_raw, tier FROM arena_entries")
-    ]
-    releases = [
-        (r["name"], r["hf_id"], r["tier"])
-        for r in store.query("SELECT name, hf_id, tier FROM releases")
-    ]
+    labels = [(a.model, a.license_raw, a.tier) for a in queries.arena_labels(store)]
+    releases = [(r.name, r.hf_id, r.tier) for r in queries.release_access(store)]
     return arena_access(labels, releases)
 
 
@@ -166,21 +148,16 @@ def arena_snapshots(store: Store) -> list[tuple[dt.date, list[ScorePoint]]]:
     """Each dated Arena snapshot's entries, with the access `arena_access` accepts (tier
     None when it is not known)."""
     access = store_arena_access(store)
-    rows = store.query(
-        "SELECT a.snapshot_date, a.model, a.organization, o.region, a.score "
-        "FROM arena_entries a LEFT JOIN organizations o ON o.id = a.organization "
-        "WHERE a.score IS NOT NULL ORDER BY a.snapshot_date, a.model"
-    )
     snaps: dict[dt.date, list[ScorePoint]] = defaultdict(list)
-    for r in rows:
-        acc = access.get(r["model"])
-        snaps[r["snapshot_date"]].append(
+    for e in queries.arena_scores(store):
+        acc = access.get(e.model)
+        snaps[e.snapshot_date].append(
             ScorePoint(
-                r["model"],
-                r["organization"],
-                r["region"],
-                r["snapshot_date"],
-                float(r["score"]),
+                e.model,
+                e.organization,
+                e.region,
+                e.snapshot_date,
+                e.score,
                 acc.tier if acc else None,
             )
         )
@@ -203,64 +180,59 @@ class LicensedRelease:
 def licensed_open_releases(store: Store) -> list[LicensedRelease]:
     """Open-weight releases with a license string: releases (license_raw or license_refs),
     then models first seen in Arena snapshots that no release already covers."""
-    rows = store.query(
-        "SELECT r.name, r.organization, r.region, r.date, r.tier, "
-        "coalesce(r.license_raw, lr.license_id, lr.license_raw) AS license_raw, "
-        "lr.license_id, array_to_string(r.sources, ',') AS source "
-        "FROM releases r LEFT JOIN (SELECT subject, any_value(license_raw) AS license_raw, "
-        "any_value(license_id) AS license_id FROM license_refs WHERE subject_kind = 'release' "
-        "GROUP BY subject) lr ON lr.subject = r.id "
-        "WHERE r.date IS NOT NULL AND r.tier LIKE 'open-%' "
-        "AND coalesce(r.license_raw, lr.license_raw) IS NOT NULL"
-    )
+    candidates = list(queries.open_release_licenses(store))
     access = store_arena_access(store)
-    for r in store.query(
-        "SELECT a.model AS name, a.organization, o.region, min(a.snapshot_date) AS date, "
-        "NULL AS license_id, 'arena' AS source "
-        "FROM arena_entries a LEFT JOIN organizations o ON o.id = a.organization "
-        "GROUP BY a.model, a.organization, o.region"
-    ):
-        acc = access.get(r["name"])
+    for e in queries.arena_first_seen(store):
+        acc = access.get(e.model)
         if acc is None or acc.tier not in OPEN_VALUES or acc.license_raw is None:
             continue  # not an open-weight entry (or a doubtful one)
-        rows.append({**r, "tier": acc.tier, "license_raw": acc.license_raw})
-    dated = {
-        name_key(r["name"]): r["date"]
-        for r in store.query(
-            "SELECT name, min(date) AS date FROM releases WHERE date IS NOT NULL GROUP BY name"
+        candidates.append(
+            ReleaseLicense(
+                name=e.model,
+                organization=e.organization,
+                region=e.region,
+                date=e.date,
+                tier=Tier(acc.tier),
+                license_raw=acc.license_raw,
+                license_id=None,
+                source=ARENA_SOURCE,
+            )
         )
-    }
-    first_snapshot = store.scalar("SELECT min(snapshot_date) FROM arena_entries")
+    dated: dict[str, dt.date] = {}  # name key -> the first date of a release of that key
+    for name, day in queries.first_release_dates(store).items():
+        key = name_key(name)
+        dated[key] = min(day, dated.get(key, day))
+    first_snapshot = queries.first_arena_snapshot(store)
     seen: set[str] = set()
     out = []
-    for r in sorted(rows, key=lambda r: (r["source"] == "arena", r["date"], r["name"])):
-        key = name_key(r["name"])
+    for r in sorted(candidates, key=lambda r: (r.source == ARENA_SOURCE, r.date, r.name)):
+        key = name_key(r.name)
         if key in seen:
             continue
-        date = r["date"]
-        if r["source"] == "arena":
+        date = r.date
+        if r.source == ARENA_SOURCE:
             if key in dated:  # the release date, when a release of that name is known
                 date = dated[key]
             elif date == first_snapshot:  # on the board before the data starts: date unknown
                 continue
         seen.add(key)
         lid = (
-            r.get("license_id")
-            or license_id_of(r["license_raw"])
-            or ARENA_LICENSES.get(str(r["license_raw"]).strip().lower())
+            r.license_id
+            or license_id_of(r.license_raw)
+            or ARENA_LICENSES.get(r.license_raw.strip().lower())
         )
         res = license_restrictiveness(lid) if lid else None
         out.append(
             LicensedRelease(
-                name=r["name"],
-                organization=r["organization"],
-                region=r["region"],
+                name=r.name,
+                organization=r.organization,
+                region=r.region,
                 date=date,
-                tier=r["tier"],
-                license_raw=r["license_raw"],
+                tier=r.tier,
+                license_raw=r.license_raw,
                 license=lid,
                 restrictiveness=None if res is None else res.score,
-                source=r["source"],
+                source=r.source,
             )
         )
     return sorted(out, key=lambda r: (r.date, r.name))
@@ -283,15 +255,13 @@ def name_key(name: str) -> str:
     return key
 
 
-def balanced_releases(store: Store, org: str | None = None) -> list[dict[str, Any]]:
+def balanced_releases(store: Store) -> list[Release]:
     """Dated releases from the balanced sources (Epoch AI), tier possibly unknown."""
-    sql = (
-        "SELECT id, name, organization, region, date, tier, hf_id, "
-        "array_to_string(sources, ',') AS source FROM releases "
-        "WHERE date IS NOT NULL AND array_to_string(sources, ',') LIKE ?"
-    )
-    params: list[Any] = [f"%{BALANCED_SOURCE}%"]
-    if org:
-        sql += " AND (organization = ? OR list_contains(organizations, ?))"
-        params += [org, org]
-    return store.query(sql + " ORDER BY date, id", params)
+    return queries.dated_releases_from(store, BALANCED_SOURCE)
+
+
+def balanced_releases_by_lab(
+    store: Store, labs: list[str] | None = None
+) -> dict[str, list[Release]]:
+    """`balanced_releases` under each organization that made them (co-authors included)."""
+    return queries.dated_releases_by_lab(store, BALANCED_SOURCE, labs)

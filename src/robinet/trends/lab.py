@@ -7,31 +7,33 @@ from collections import Counter
 from typing import Any
 
 from robinet.errors import NotFoundError
-from robinet.openness.engine import openness_by, score_release
+from robinet.openness.engine import openness_by, organization_openness
 from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION, license_restrictiveness
 from robinet.store import Store
 from robinet.store.queries.landscape import resolve_organization
-from robinet.trends.alerts import alerts_json, lab_alerts
-from robinet.trends.data import balanced_releases, licensed_open_releases
+from robinet.store.queries.trends import organization
+from robinet.trends.alerts import alerts_json, lab_alerts, tap_data
 from robinet.trends.series import open_share_series, releases_series
 
 
 def resolve_org(store: Store, org: str) -> dict[str, Any]:
     """An organization by id, name, alias, Hub namespace or normalized key (the store's own
-    resolver, which suggests near matches when nothing matches)."""
+    resolver, which suggests near matches when nothing matches): id, name, country, region."""
     oid = resolve_organization(store, org)
-    rows = store.query("SELECT id, name, country, region FROM organizations WHERE id = ?", [oid])
-    if not rows:  # pragma: no cover - resolve_organization only returns ids it found
+    found = organization(store, oid)
+    if found is None:  # pragma: no cover - resolve_organization only returns ids it found
         raise NotFoundError(f"no organization {org!r}")
-    return rows[0]
+    region = None if found.region is None else found.region.value
+    return {"id": found.id, "name": found.name, "country": found.country, "region": region}
 
 
 def lab_story(store: Store, org: str) -> dict[str, Any]:
     """The `robinet lab ORG --json` document."""
     info = resolve_org(store, org)
     oid = info["id"]
-    rel = balanced_releases(store, oid)
-    licensed = [r for r in licensed_open_releases(store) if r.organization == oid]
+    data = tap_data(store, [oid])
+    rel = data.releases.get(oid, [])
+    licensed = [r for r in data.licensed if r.organization == oid]
     lic_counts = Counter((r.license or r.license_raw) for r in licensed)
     licenses = []
     for key, n in sorted(lic_counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -45,15 +47,7 @@ def lab_story(store: Store, org: str) -> dict[str, Any]:
                 "restrictiveness": None if res is None else res.score,
             }
         )
-    scored = [
-        score_release(store, r)
-        for r in store.query(
-            "SELECT id, name, organization, region, date, tier, hf_id, license_raw, "
-            "training_code, inference_code, link, sources FROM releases "
-            "WHERE organization = ? AND tier IS NOT NULL AND date IS NOT NULL ORDER BY date, id",
-            [oid],
-        )
-    ]
+    scored = organization_openness(store, oid)
     openness_rows = [
         {
             "release": s.release["name"],
@@ -78,5 +72,5 @@ def lab_story(store: Store, org: str) -> dict[str, Any]:
         "restrictiveness_version": RESTRICTIVENESS_VERSION,
         "openness": {"summary": summary[0] if summary else None, "releases": openness_rows},
         "rubric_version": scored[0].score.rubric_version if scored else None,
-        **alerts_json(lab_alerts(store, oid)),
+        **alerts_json(lab_alerts(store, oid, data=data)),
     }

@@ -21,20 +21,38 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from robinet.domain import half_year
 from robinet.errors import UsageError
 from robinet.model import OPEN_TIERS, Tier
 from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION
 from robinet.store import Store
-from robinet.trends.data import balanced_releases, licensed_open_releases
+from robinet.store.queries.trends import HubDownloads, hub_downloads
+from robinet.trends.data import LicensedRelease, balanced_releases, licensed_open_releases
 
 METRICS = ("releases", "open_share", "restrictiveness", "downloads_share")
 GROUPINGS = (None, "region", "org")
 
 
-def half_year(d: dt.date) -> str:
-    return f"{d.year}-H{1 if d.month <= 6 else 2}"
+class Grouped(Protocol):
+    """A record a series can group by region or organization."""
+
+    @property
+    def region(self) -> str | None: ...
+
+    @property
+    def organization(self) -> str | None: ...
+
+
+class DatedRelease(Grouped, Protocol):
+    """A release as the release series read it (e.g. `robinet.model.Release`)."""
+
+    @property
+    def date(self) -> dt.date | None: ...
+
+    @property
+    def tier(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +64,19 @@ class Trend:
     caveats: dict[str, Any] = field(default_factory=dict)  # e.g. the unknown-region share
 
 
-def _group(row: dict[str, Any], by: str | None) -> str:
+def _group(row: Grouped, by: str | None) -> str:
     if by is None:
         return "all"
-    value = row.get("region" if by == "region" else "organization")
+    value = row.region if by == "region" else row.organization
     return str(value) if value else "unknown"
 
 
-def releases_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+def releases_series(rows: Iterable[DatedRelease], by: str | None) -> list[dict[str, Any]]:
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
-        counts[(half_year(r["date"]), _group(r, by))][r.get("tier") or "unknown"] += 1
+        if r.date is None:  # an undated release belongs to no period
+            continue
+        counts[(half_year(r.date), _group(r, by))][r.tier or "unknown"] += 1
     out = []
     for (period, group), tiers in sorted(counts.items()):
         row: dict[str, Any] = {"period": period, "group": group, "total": sum(tiers.values())}
@@ -66,15 +86,17 @@ def releases_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict
     return out
 
 
-def open_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+def open_share_series(rows: Iterable[DatedRelease], by: str | None) -> list[dict[str, Any]]:
     acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # open, known, unknown
     for r in rows:
-        cell = acc[(half_year(r["date"]), _group(r, by))]
-        if not r.get("tier"):
+        if r.date is None:  # an undated release belongs to no period
+            continue
+        cell = acc[(half_year(r.date), _group(r, by))]
+        if not r.tier:
             cell[2] += 1
             continue
         cell[1] += 1
-        cell[0] += int(Tier(r["tier"]) in OPEN_TIERS)
+        cell[0] += int(Tier(r.tier) in OPEN_TIERS)
     return [
         {
             "period": p,
@@ -88,12 +110,13 @@ def open_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[di
     ]
 
 
-def restrictiveness_series(records: Iterable[Any], by: str | None) -> list[dict[str, Any]]:
+def restrictiveness_series(
+    records: Iterable[LicensedRelease], by: str | None
+) -> list[dict[str, Any]]:
     acc: dict[tuple[str, str], list[float]] = defaultdict(list)
     unscored: dict[tuple[str, str], int] = defaultdict(int)
     for r in records:
-        row = {"region": r.region, "organization": r.organization}
-        key = (half_year(r.date), _group(row, by))
+        key = (half_year(r.date), _group(r, by))
         if r.restrictiveness is None:
             unscored[key] += 1
         else:
@@ -114,19 +137,19 @@ def restrictiveness_series(records: Iterable[Any], by: str | None) -> list[dict[
     return out
 
 
-def downloads_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
-    """rows: created_at, region, organization, downloads. Shares within each period; every
-    row also carries its period's `unknown_region_share` (downloads of unknown region)."""
+def downloads_share_series(rows: Iterable[HubDownloads], by: str | None) -> list[dict[str, Any]]:
+    """Shares within each period; every row also carries its period's `unknown_region_share`
+    (downloads of unknown region)."""
     group_by = by or "region"
     acc: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     unknown: dict[str, int] = defaultdict(int)
     for r in rows:
-        if r.get("created_at") is None or not r.get("downloads"):
+        if r.created_at is None or not r.downloads:
             continue
-        period = half_year(r["created_at"])
-        acc[period][_group(r, group_by)] += int(r["downloads"])
-        if not r.get("region"):
-            unknown[period] += int(r["downloads"])
+        period = half_year(r.created_at)
+        acc[period][_group(r, group_by)] += int(r.downloads)
+        if not r.region:
+            unknown[period] += int(r.downloads)
     out = []
     for period, groups in sorted(acc.items()):
         total = sum(groups.values())
@@ -143,34 +166,16 @@ def downloads_share_series(rows: Iterable[dict[str, Any]], by: str | None) -> li
     return out
 
 
-def downloads_rows(store: Store) -> list[dict[str, Any]]:
-    """Hub models with the organization and region their author maps to (never guessed)."""
-    return store.query(
-        "WITH hf AS (SELECT lower(h) AS h, min(id) AS id FROM "
-        "(SELECT unnest(hf_orgs) AS h, id FROM organizations) GROUP BY lower(h)) "
-        "SELECT m.created_at, m.downloads, "
-        "coalesce(m.organization, hf.id, o2.id) AS mapped, "
-        "coalesce(m.organization, hf.id, o2.id, m.author) AS organization, "
-        "coalesce(o.region, o3.region, o2.region) AS region "
-        "FROM models m "
-        "LEFT JOIN organizations o ON o.id = m.organization "
-        "LEFT JOIN hf ON m.organization IS NULL AND hf.h = lower(m.author) "
-        "LEFT JOIN organizations o3 ON o3.id = hf.id "
-        "LEFT JOIN organizations o2 ON m.organization IS NULL AND hf.id IS NULL "
-        "AND o2.id = trim(regexp_replace(lower(m.author), '[^a-z0-9]+', '-', 'g'), '-')"
-    )
-
-
-def downloads_caveats(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def downloads_caveats(rows: Iterable[HubDownloads]) -> dict[str, Any]:
     """The share of downloads whose author maps to no organization, or to none with a region."""
     total = unmapped = unknown = 0
     for r in rows:
-        if r.get("created_at") is None or not r.get("downloads"):
+        if r.created_at is None or not r.downloads:
             continue
-        n = int(r["downloads"])
+        n = int(r.downloads)
         total += n
-        unmapped += n * (not r.get("mapped"))
-        unknown += n * (not r.get("region"))
+        unmapped += n * (not r.mapped)
+        unknown += n * (not r.region)
     return {
         "downloads": total,
         "unknown_region_share": round(unknown / total, 4) if total else None,
@@ -194,7 +199,7 @@ def trend(store: Store, metric: str = "releases", by: str | None = None) -> Tren
     elif metric == "restrictiveness":
         series = restrictiveness_series(licensed_open_releases(store), by)
     else:
-        rows = downloads_rows(store)
+        rows = hub_downloads(store)
         series = downloads_share_series(rows, by)
         caveats = downloads_caveats(rows)
     doc = (__doc__ or "").split("\n\n")[1]

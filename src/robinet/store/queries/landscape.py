@@ -130,7 +130,7 @@ def list_organizations(store: Store) -> list[OrganizationRow]:
         """
         SELECT o.id, o.name, o.country, o.countries, o.region, o.parent, o.hf_orgs, o.aliases,
                count(r.id) AS releases,
-               count(r.id) FILTER (WHERE r.tier LIKE 'open-%') AS open_weight_releases,
+               count(r.id) FILTER (WHERE is_open_tier(r.tier)) AS open_weight_releases,
                min(r.date) AS first_release, max(r.date) AS last_release,
                string_split(o.source, ',') AS sources
         FROM organizations o LEFT JOIN releases r ON r.organization = o.id

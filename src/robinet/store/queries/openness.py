@@ -1,0 +1,219 @@
+"""Reads for the openness engine (robinet.openness): a release's evidence, set-based.
+
+A release's evidence is its `releases` row, the Hub `models` row of its Hub id, and the sources
+that gave each of its fields (`release_facts`). Every function fetches the evidence of many
+releases in one query: one release (`find_release`), every scored release
+(`scored_releases`), one organization's (`organization_releases`), or the releases matched to
+a batch of lookups (`match_releases`, the MOT agreement's 273 evaluations at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from robinet.model import Region, Tier
+from robinet.store.db import Store
+from robinet.store.queries.trends import BALANCED_SOURCE, FROM_SOURCE, as_region, as_tier
+
+# Release fields whose provenance the openness evidence cites (release_facts columns).
+CITED_FIELDS = ("tier", "license_raw", "training_code", "inference_code", "link", "hf_id")
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    """A release as the openness rubric reads it."""
+
+    id: str | None
+    name: str
+    organization: str | None = None
+    region: Region | None = None
+    date: dt.date | None = None
+    tier: Tier | None = None
+    hf_id: str | None = None
+    license_raw: str | None = None
+    training_code: str | None = None  # Epoch AI's code accessibility values
+    inference_code: str | None = None
+    link: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HubFacts:
+    """The Hub `models` row of a release's Hub id."""
+
+    hf_id: str
+    license: str | None = None  # the raw license tag
+    license_id: str | None = None  # knowledge-base id the license engine resolved
+    tags: tuple[str, ...] = ()
+    downloads: int | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseEvidence:
+    release: ReleaseFacts
+    hub: HubFacts | None
+    # field (CITED_FIELDS) -> the sources whose facts gave it; None: the release has no facts
+    field_sources: Mapping[str, tuple[str, ...]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseLookup:
+    """What to look a release up by: a text that may be an id, a Hub id or a name (matched
+    as it is, case aside, then by its slug), and a name matched by its slug without dashes.
+    The first of these three ways that finds a release decides."""
+
+    key: int
+    text: str | None = None
+    name: str | None = None
+
+
+_RELEASE_COLUMNS = (
+    "r.id, r.name, r.organization, r.region, r.date, r.tier, r.hf_id, r.license_raw, "
+    "r.training_code, r.inference_code, r.link, r.sources"
+)
+_FACT_COLUMNS = ", ".join(f"f.{field}" for field in CITED_FIELDS)
+_FACT_LISTS = ", ".join(
+    f"list_sort(list_distinct(list(source) FILTER (WHERE {field} IS NOT NULL))) AS {field}"
+    for field in CITED_FIELDS
+)
+# The evidence of the releases a `picked (key, id, rank)` CTE names, in rank order. The Hub
+# row of a Hub id that differs from several models' only by case is the exact-case one.
+_EVIDENCE = f"""
+, hub AS (
+    SELECT p.key, m.hf_id, m.license, m.license_id, m.tags, m.downloads, m.source
+    FROM picked p JOIN releases r ON r.id = p.id
+    JOIN models m ON lower(m.hf_id) = lower(r.hf_id)
+    QUALIFY row_number() OVER (PARTITION BY p.key ORDER BY m.hf_id = r.hf_id DESC, m.hf_id) = 1
+), facts AS (
+    SELECT release_id, {_FACT_LISTS}
+    FROM release_facts WHERE release_id IN (SELECT id FROM picked)
+    GROUP BY release_id
+)
+SELECT p.key, {_RELEASE_COLUMNS},
+       h.hf_id, h.license, h.license_id, h.tags, h.downloads, h.source,
+       f.release_id IS NOT NULL, {_FACT_COLUMNS}
+FROM picked p JOIN releases r ON r.id = p.id
+LEFT JOIN hub h ON h.key = p.key
+LEFT JOIN facts f ON f.release_id = r.id
+ORDER BY p.rank
+"""
+
+
+def _evidence(row: Sequence[Any]) -> tuple[Any, ReleaseEvidence]:
+    key = row[0]
+    rid, name, org, region, date, tier, hf_id, lic, train, infer, link, sources = row[1:13]
+    release = ReleaseFacts(
+        id=rid,
+        name=name,
+        organization=org,
+        region=as_region(region),
+        date=date,
+        tier=as_tier(tier),
+        hf_id=hf_id,
+        license_raw=lic,
+        training_code=train,
+        inference_code=infer,
+        link=link,
+        sources=tuple(sources or ()),
+    )
+    hub_id, hub_license, hub_license_id, tags, downloads, hub_source = row[13:19]
+    hub = (
+        None
+        if hub_id is None
+        else HubFacts(hub_id, hub_license, hub_license_id, tuple(tags or ()), downloads, hub_source)
+    )
+    has_facts, *lists = row[19:]
+    fields = (
+        {field: tuple(values or ()) for field, values in zip(CITED_FIELDS, lists, strict=True)}
+        if has_facts
+        else None
+    )
+    return key, ReleaseEvidence(release, hub, fields)
+
+
+def _fetch(store: Store, picked: str, params: Sequence[Any]) -> list[tuple[Any, ReleaseEvidence]]:
+    rows = store.con.execute(f"WITH picked AS ({picked}) {_EVIDENCE}", list(params)).fetchall()
+    return [_evidence(row) for row in rows]
+
+
+def scored_releases(store: Store, *, balanced_only: bool = True) -> list[ReleaseEvidence]:
+    """Every dated release with a known tier, by id (from the balanced sources, Epoch AI, by
+    default: they list open and closed releases alike)."""
+    picked = (
+        "SELECT id AS key, id, row_number() OVER (ORDER BY id) AS rank FROM releases "
+        "WHERE tier IS NOT NULL AND date IS NOT NULL "
+        f"AND (NOT ? OR {FROM_SOURCE})"
+    )
+    return [ev for _, ev in _fetch(store, picked, [balanced_only, BALANCED_SOURCE])]
+
+
+def organization_releases(store: Store, org: str) -> list[ReleaseEvidence]:
+    """The dated releases of known tier whose primary organization is `org`, oldest first."""
+    picked = (
+        "SELECT id AS key, id, row_number() OVER (ORDER BY date, id) AS rank FROM releases "
+        "WHERE organization = ? AND tier IS NOT NULL AND date IS NOT NULL"
+    )
+    return [ev for _, ev in _fetch(store, picked, [org])]
+
+
+# Lookups -> at most one release each. Ways: 1 the text as an id, Hub id or name (case aside);
+# 2 the text's slug as an id, an id's prefix before '--', or a name's slug; 3 the name's slug
+# without dashes as a name's. The most-sourced release wins, then (ways 1 and 2) the oldest,
+# then the first id.
+_MATCH = """
+WITH lookups AS (
+    SELECT unnest(?::INTEGER[]) AS key, unnest(?::VARCHAR[]) AS text, unnest(?::VARCHAR[]) AS name
+), keyed AS (
+    SELECT key, lower(text) AS text, name_slug(text) AS text_slug,
+           replace(name_slug(name), '-', '') AS name_key
+    FROM lookups
+), named AS (
+    SELECT id, name, date, sources, lower(id) AS lower_id, lower(hf_id) AS lower_hf_id,
+           lower(name) AS lower_name, name_slug(name) AS slug
+    FROM releases
+), candidates AS (
+    SELECT k.key, 1 AS way, r.id, r.sources, r.date FROM keyed k JOIN named r
+        ON k.text IN (r.lower_id, r.lower_hf_id, r.lower_name)
+    UNION ALL
+    SELECT k.key, 2, r.id, r.sources, r.date FROM keyed k JOIN named r
+        ON k.text_slug <> '' AND (r.id = k.text_slug OR starts_with(r.id, k.text_slug || '--')
+                                  OR r.slug = k.text_slug)
+    UNION ALL
+    SELECT k.key, 3, r.id, r.sources, NULL FROM keyed k JOIN named r
+        ON replace(r.slug, '-', '') = k.name_key
+), picked AS (
+    SELECT key, id, key AS rank FROM candidates
+    QUALIFY row_number() OVER (
+        PARTITION BY key ORDER BY way, len(sources) DESC, date NULLS LAST, id) = 1
+)
+"""
+
+
+def match_releases(store: Store, lookups: Sequence[ReleaseLookup]) -> dict[int, ReleaseEvidence]:
+    """lookup key -> the evidence of the release it finds (lookups that find none are left
+    out), in one query however many lookups."""
+    if not lookups:
+        return {}
+    params = [
+        [lk.key for lk in lookups],
+        [lk.text for lk in lookups],
+        [lk.name for lk in lookups],
+    ]
+    rows = store.con.execute(_MATCH + _EVIDENCE, params).fetchall()
+    return dict(_evidence(row) for row in rows)
+
+
+def find_release(store: Store, text: str) -> ReleaseEvidence | None:
+    """A release by id, Hub id or name (case-insensitive), else by the slug the merge uses;
+    the most-sourced match wins."""
+    return match_releases(store, [ReleaseLookup(0, text=text)]).get(0)
+
+
+def release_names(store: Store) -> list[tuple[str, str]]:
+    """(name, id) of every release, most-sourced first."""
+    rows = store.con.execute("SELECT name, id FROM releases ORDER BY len(sources) DESC, id")
+    return [(name, rid) for name, rid in rows.fetchall()]
