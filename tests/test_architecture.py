@@ -33,6 +33,7 @@ LAYERS = {
     "lineage": 4,
     "openness": 4,
     "trends": 4,
+    "duties": 4,
     "report": 5,
     "cli": 5,
 }
