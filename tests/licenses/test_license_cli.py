@@ -29,18 +29,20 @@ def test_identify_batch_with_bad_inputs(tmp_path: Path) -> None:
         "identify", str(good), str(empty), str(binary), str(tmp_path / "nope"), "--json"
     )
     assert code == 3  # the batch completes, and the unreadable inputs are not silent
-    docs = json.loads(out)
+    doc = json.loads(out)
+    docs = doc["results"]
+    assert doc["count"] == 4 and doc["unreadable"] == 3
     assert [d["license"] for d in docs] == ["llama-3.3-license-2024", None, None, None]
     assert docs[0]["scancode_key"] == "llama-3.3-license-2024"
     assert docs[0]["spdx"] == "LicenseRef-scancode-llama-3.3-license-2024"
     assert docs[0]["confidence"] >= 0.9 and docs[0]["evidence"]
     assert [d["error"] is None for d in docs] == [True, False, False, False]
-    assert out == json.dumps(docs, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert out == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def test_identify_stdin_and_all_bad_exit_code(tmp_path: Path) -> None:
     code, out = run("identify", "--json", input=knowledge_base().get("qwen-2024").text())
-    assert code == 0 and json.loads(out)[0]["license"] == "qwen-2024"
+    assert code == 0 and json.loads(out)["results"][0]["license"] == "qwen-2024"
     empty = tmp_path / "empty"
     empty.write_text("")
     code, _ = run("identify", str(empty))
@@ -50,7 +52,7 @@ def test_identify_stdin_and_all_bad_exit_code(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text(knowledge_base().get("mit").text())
     code, out = run("identify", "--json", str(good), str(empty), str(tmp_path / "missing"))
-    docs = json.loads(out)
+    docs = json.loads(out)["results"]
     assert code == 3  # one unreadable input is enough for CI to notice
     assert [d["license"] for d in docs] == ["mit", None, None]
     assert [d["error"] is None for d in docs] == [True, False, False]
@@ -61,7 +63,7 @@ def test_identify_two_licenses_json() -> None:
     _, out = run(
         "identify", "--json", input=kb.get("mit").text() + kb.get("gemma-tou-2024-04-01").text()
     )
-    (doc,) = json.loads(out)
+    (doc,) = json.loads(out)["results"]
     assert [m["license"] for m in doc["matches"]] == ["gemma-tou-2024-04-01", "mit"]
 
 
@@ -69,7 +71,7 @@ def test_resolve() -> None:
     code, out = run("resolve", "other", "--license-name", "deepseek", "--json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["license_id"] == "deepseek-la-1.0" and doc["source"] == "license_name"
+    assert doc["license"] == "deepseek-la-1.0" and doc["source"] == "license_name"
     code, out = run("resolve", "unknown")
     assert code == 0 and "null" in out
 
@@ -102,10 +104,11 @@ def test_show_list_compare() -> None:
     code, out = run("show", "qwen-2024")
     assert code == 0 and "100 million" in out
     code, out = run("list", "--json")
-    ids = [d["id"] for d in json.loads(out)]
-    assert ids == sorted(ids) and len(ids) == len(knowledge_base())
+    doc = json.loads(out)
+    ids = [d["id"] for d in doc["licenses"]]
+    assert ids == sorted(ids) and len(ids) == doc["count"] == len(knowledge_base())
     code, out = run("list", "--category", "policy", "--json")
-    assert {d["category"] for d in json.loads(out)} == {"policy"}
+    assert {d["category"] for d in json.loads(out)["licenses"]} == {"policy"}
     classic = [
         "deepseek-la-1.0",
         "mit",

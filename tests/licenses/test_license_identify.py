@@ -226,6 +226,10 @@ def test_a_custom_knowledge_base(tmp_path: Path) -> None:
     data = yaml.safe_load((tmp_path / "mit.yaml").read_text())
     data["notices"] = ["   "]
     (tmp_path / "mit.yaml").write_text(yaml.safe_dump(data))
+    # references must resolve within a knowledge base: drop the one to an entry not copied
+    qwen = yaml.safe_load((tmp_path / "qwen-2024.yaml").read_text())
+    qwen["predecessor"] = None
+    (tmp_path / "qwen-2024.yaml").write_text(yaml.safe_dump(qwen))
     custom = load_knowledge_base(tmp_path)
     index = Index(custom)
     text = knowledge_base().get("qwen-2024").text()

@@ -1,5 +1,6 @@
-"""The fast paths of identification give exactly what the plain definitions give: the shipped
-index is fresh and equal to a fresh build, the run-based tokenizer equals the token-by-token
+"""The fast paths give exactly what the plain definitions give: the shipped knowledge base and
+index are fresh and equal to a fresh validation and build, a license check loads neither
+PyYAML nor pydantic, the run-based tokenizer equals the token-by-token
 scan, the notice trie equals one regex scan, packed hit counts equal set intersections, and a
 verbatim copy's cached answer equals a full identification."""
 
@@ -7,18 +8,22 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from robinet.licenses import KnowledgeBase, identify, knowledge_base, prebuilt
+from robinet.licenses import KnowledgeBase, identify, knowledge_base, load_knowledge_base, prebuilt
 from robinet.licenses.identify import (
     Index,
     _notices_in,
     default_index,
     ordered_shingles,
 )
+from robinet.licenses.kb import KB_DIR
 from robinet.licenses.normalize import tokens, tokens_reference
 
 # characters and fragments that decide tokens and list markers
@@ -65,6 +70,65 @@ def test_a_stale_index_file_is_not_used(tmp_path) -> None:  # type: ignore[no-un
     stale.write_bytes(data[: len(data) // 2])
     assert prebuilt.load(stale) is None
     assert prebuilt.load(tmp_path / "missing") is None
+
+
+def test_the_shipped_knowledge_base_is_fresh_and_equals_a_validation_of_the_yaml() -> None:
+    """Fails after a change to an entry, a text or the validating code: rebuild with
+    `python -m robinet.licenses.prebuilt`."""
+    shipped = prebuilt.load_knowledge_base()
+    assert shipped is not None, "run `python -m robinet.licenses.prebuilt`"
+    assert shipped.entries == load_knowledge_base(KB_DIR).entries
+
+
+def test_a_stale_knowledge_base_file_is_not_used(tmp_path: Path) -> None:
+    stale = tmp_path / "kb.marshal"
+    data = prebuilt.KB_PATH.read_bytes()
+    assert prebuilt.load_knowledge_base(prebuilt.KB_PATH) is not None
+    stale.write_bytes(data.replace(prebuilt.KB_MAGIC, prebuilt.KB_MAGIC + b"0", 1))
+    assert prebuilt.load_knowledge_base(stale) is None
+    stale.write_bytes(data[: len(data) // 2])
+    assert prebuilt.load_knowledge_base(stale) is None
+    assert prebuilt.load_knowledge_base(tmp_path / "missing") is None
+
+
+def _copy_sources(root: Path) -> Path:
+    for path in map(Path, prebuilt.sources()):
+        target = root / path.relative_to(prebuilt.HERE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    return root
+
+
+def test_an_edited_source_makes_both_files_stale(tmp_path: Path) -> None:
+    """The fingerprints follow the content of the sources, not where they are installed."""
+    copy = _copy_sources(tmp_path / "copy")
+    assert prebuilt.kb_fingerprint(copy) == prebuilt.kb_fingerprint()
+    assert prebuilt.fingerprint(copy) == prebuilt.fingerprint()
+    for name in ("kb/mit.yaml", "texts/mit.txt", "schema.py"):
+        edited = _copy_sources(tmp_path / name.replace("/", "-"))
+        path = edited / name
+        path.write_bytes(path.read_bytes() + b"\n# one more line\n")
+        assert prebuilt.kb_fingerprint(edited) != prebuilt.kb_fingerprint(), name
+        assert prebuilt.fingerprint(edited) != prebuilt.fingerprint(), name
+    edited = _copy_sources(tmp_path / "identify")
+    (edited / "identify.py").write_text("# another tokenizer\n")
+    assert prebuilt.kb_fingerprint(edited) == prebuilt.kb_fingerprint()  # (not a KB source)
+    assert prebuilt.fingerprint(edited) != prebuilt.fingerprint()
+
+
+def test_a_license_check_imports_neither_yaml_nor_pydantic() -> None:
+    code = (
+        "import sys\n"
+        "from robinet.licenses import UseCase, check\n"
+        "v = check('llama-3.1-license-2024', UseCase(monthly_users=800_000_000))\n"
+        "assert v.decision == 'deny', v\n"
+        "heavy = ['yaml', 'pydantic', 'license_expression', 'robinet.licenses.identify']\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == ""
 
 
 @settings(max_examples=300, deadline=None)

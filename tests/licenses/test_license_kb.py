@@ -134,13 +134,48 @@ def test_main_licenses_have_the_terms_verdicts_need(kb: KnowledgeBase, license_i
     assert MAIN[license_id] <= kinds
 
 
+# The params table of docs/licenses.md ("Terms"), copied by hand, plus the two limits of an
+# attribution with trigger `threshold` (Moonshot's modified MIT) that the table omits: an
+# oracle apart from the parameter models of params.py.
+DOCUMENTED_PARAMS = {
+    "commercial_use": {"allowed", "condition", "effect", "annual_revenue_usd"},
+    "noncommercial": {"allowed_uses"},
+    "user_threshold": {
+        *("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"),
+        *("effect", "commercial_only", "measured", "scope"),
+    },
+    "territory": {"excluded", "modalities", "exempt"},
+    "field_of_use": {"prohibited"},
+    "acceptable_use": {"policy"},
+    "output_training": {"allowed", "scope", "exception", "condition"},
+    "attribution": {"notice", "trigger", "monthly_active_users", "monthly_revenue_usd"},
+    "naming": {"prefix", "endorsement_forbidden"},
+    "derivatives": {
+        "same_license",
+        "pass_through_use_restrictions",
+        "carries",
+        "share_adaptations",
+    },
+    "redistribution": {
+        *("copy_of_license", "mark_modifications", "notice_file"),
+        *("source_required", "network_use_is_distribution"),
+    },
+    "termination": {"on_breach", "on_litigation", "at_will"},
+}
+
+
 def test_term_params_have_their_documented_shape(kb: KnowledgeBase) -> None:
+    assert set(DOCUMENTED_PARAMS) == {k.value for k in TermKind}
     for entry in kb.entries:
         for t in entry.terms:
             p = t.params
+            where = f"{entry.id} {t.clause} {t.kind.value}"
+            assert set(p) <= DOCUMENTED_PARAMS[t.kind.value], (where, sorted(p))
             if t.kind == TermKind.USER_THRESHOLD:
-                assert isinstance(p.get("monthly_active_users", 0), int)
-                assert "effect" in p
+                limits = {"monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"}
+                assert set(p) & limits, where
+                assert all(type(p[k]) is int and p[k] > 0 for k in set(p) & limits), where
+                assert p["effect"], where
             if t.kind == TermKind.TERRITORY:
                 assert p["excluded"] and isinstance(p.get("modalities", []), list)
             if t.kind == TermKind.DERIVATIVES:
@@ -152,6 +187,13 @@ def test_term_params_have_their_documented_shape(kb: KnowledgeBase) -> None:
                 assert isinstance(p.get("allowed"), bool)
             if t.kind == TermKind.NONCOMMERCIAL:
                 assert "commercial" not in p["allowed_uses"]
+
+
+def test_the_schema_declares_exactly_the_documented_params() -> None:
+    from robinet.licenses.params import PARAMS
+
+    declared = {kind.value: set(model.model_fields) for kind, model in PARAMS.items()}
+    assert declared == DOCUMENTED_PARAMS
 
 
 def test_llama_facts(kb: KnowledgeBase) -> None:

@@ -10,9 +10,10 @@ Public API (stable; see docs/licenses.md):
 - `UseCase`, `check(license_id, use) -> robinet.model.Verdict`
 - `compare(ids) -> Comparison`
 
-Identification is imported eagerly (it is light: the prebuilt index needs neither pydantic
-nor YAML); the knowledge base, resolution, verdicts and comparison load on first use, so
-`robinet license identify` does not pay for them.
+Every name loads its module on first use, so that a command pays only for what it uses
+(`robinet license check` never compiles the identification regexes, `robinet license
+identify` never reads the knowledge base), and neither imports PyYAML or pydantic: both read
+the validated copies `prebuilt.py` ships.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from robinet.licenses.files import FileIdentification, identify_bytes, identify_file
-from robinet.licenses.identify import Identification, identify
-
 if TYPE_CHECKING:
     from robinet.licenses.compare import Comparison, compare
+    from robinet.licenses.files import FileIdentification, identify_bytes, identify_file
+    from robinet.licenses.identify import Identification, identify
     from robinet.licenses.kb import (
         KnowledgeBase,
         LicenseEntry,
@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 _LAZY = {
     "Comparison": "compare",
     "compare": "compare",
+    "FileIdentification": "files",
+    "identify_bytes": "files",
+    "identify_file": "files",
+    "Identification": "identify",
+    "identify": "identify",
     "KnowledgeBase": "kb",
     "LicenseEntry": "kb",
     "Term": "kb",
@@ -55,10 +60,10 @@ _LAZY = {
 }
 
 
-# `compare` and `resolve` name both a submodule and its function. The import system binds a
-# submodule to its package's attribute when it loads it; this package keeps the function
-# (what `from robinet.licenses import resolve` has always given).
-_FUNCTIONS = {"compare", "resolve"}
+# `compare`, `identify` and `resolve` name both a submodule and its function. The import
+# system binds a submodule to its package's attribute when it loads it; this package keeps the
+# function (what `from robinet.licenses import resolve` has always given).
+_FUNCTIONS = {"compare", "identify", "resolve"}
 
 
 class _Package(types.ModuleType):

@@ -3,6 +3,9 @@
 Lineage needs four things from it: resolve a Hub license declaration to a knowledge-base id,
 identify a license file, the structured terms of a license (what it imposes on derivatives),
 and a verdict for a use. Everything in lineage/ and sources/hub_* calls this module only.
+
+It also holds the name-prefix rule (`name_has_prefix`), pure and without imports from the
+engine, so that the conflicts SQL (store/lineage/obligations.py) and the verdicts share it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,35 @@ class TermRow:
     summary: str
     mode: str | None = None  # derivatives: same_license | pass_through_use_restrictions
     prefix: str | None = None  # naming: the required name prefix
+
+
+# Characters a name may use between words: the Hub allows "-", "_" and "." in repo names
+# (no spaces), a license writes "Llama 3" with one.
+_SEPARATORS = frozenset(" \t-_.")
+
+
+def name_has_prefix(name: str, prefix: str) -> bool:
+    """Whether a model `name` begins with a license's required `prefix` ("Llama", "Llama 3").
+
+    The one rule for every path (the verdict of a `--derivative-name`, the `missing_naming`
+    conflict of a Hub model). The name is the part after the last "/" (a Hub id's owner is not
+    part of the model's name). Case does not matter, and separators (space, "-", "_", ".")
+    between the prefix's characters are optional: on the Hub "Llama 3" is written "Llama-3",
+    "Llama_3" or "Llama3". A prefix ending in a digit must not stop inside a number:
+    "Llama-30B" does not begin with "Llama 3"; "Llama-3.1-8B" does.
+    """
+    name = name.rsplit("/", 1)[-1].casefold()
+    wanted = [c for c in prefix.casefold() if c not in _SEPARATORS]
+    if not wanted:
+        return True
+    position = 0
+    for char in wanted:
+        while position < len(name) and name[position] in _SEPARATORS:
+            position += 1
+        if position >= len(name) or name[position] != char:
+            return False
+        position += 1
+    return not (wanted[-1].isdigit() and position < len(name) and name[position].isdigit())
 
 
 @functools.lru_cache(maxsize=65536)

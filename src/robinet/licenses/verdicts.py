@@ -9,101 +9,19 @@ quote of the term that decides.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from robinet.errors import UsageError
 from robinet.licenses.kb import KnowledgeBase, LicenseEntry, Term, TermKind, knowledge_base
-from robinet.model import Decision, Reason, Verdict
-
-USES = ("commercial", "research", "personal")
-MODALITIES = ("text", "vision", "multimodal")
-
-EU = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
+from robinet.licenses.vocabulary import (
+    COUNTRY_ALIASES,
+    MODALITIES,
+    PURPOSES,
+    REGION_GROUPS,
+    USES,
+    known_region,
 )
-REGION_GROUPS = {"EU": EU}
-COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
-
-# Purpose categories used in field_of_use `prohibited` lists, and words that reveal them.
-PURPOSES: dict[str, tuple[str, ...]] = {
-    "military": (
-        "military",
-        "warfare",
-        "army",
-        "armed forces",
-        "defense",
-        "defence",
-        "nuclear",
-        "espionage",
-        "battlefield",
-    ),
-    "weapons": ("weapon", "guns", "firearm", "explosive", "munition", "bioweapon"),
-    "surveillance": (
-        "surveillance",
-        "tracking people",
-        "monitoring people",
-        "facial recognition",
-        "biometric",
-        "predictive policing",
-    ),
-    "minors": ("child sexual", "csam", "exploit minors", "grooming"),
-    "disinformation": ("disinformation", "misinformation", "fake news", "propaganda"),
-    "harassment": ("harass", "bullying", "stalking"),
-    "discrimination": ("discriminat",),
-    "automated_decisions": (
-        "automated decision",
-        "credit scoring",
-        "hiring decision",
-        "loan approval",
-        "insurance underwriting",
-    ),
-    "unlicensed_practice": ("medical advice", "legal advice", "financial advice", "diagnos"),
-    "critical_infrastructure": (
-        "critical infrastructure",
-        "power grid",
-        "air traffic",
-        "heavy machinery",
-    ),
-    "drugs": ("illegal drugs", "narcotic"),
-    "malware": ("malware", "ransomware", "computer virus", "cyberattack"),
-    "fraud": ("fraud", "scam", "phishing"),
-    "spam": ("spam",),
-    "impersonation": ("impersonat", "deepfake"),
-    "privacy": ("personal data harvesting", "doxx", "scraping personal"),
-    "violence": ("terroris", "incite violence", "violent extremism"),
-    "self_harm": ("self-harm", "self harm", "suicide"),
-    "defamation": ("defam",),
-    "illegal": ("illegal activit", "crime", "criminal activit"),
-}
+from robinet.model import Decision, Reason, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,21 +46,10 @@ class UseCase:
             )
         if self.monthly_users is not None and self.monthly_users < 0:
             raise UsageError("monthly users cannot be negative")
-        if self.region is not None and not _known_region(self.region):
+        if self.region is not None and not known_region(self.region):
             raise UsageError(
                 f"region must be an ISO 3166-1 alpha-2 code such as DE or EU, not {self.region!r}"
             )
-
-
-def _known_region(region: str) -> bool:
-    """A real ISO 3166-1 alpha-2 country, EU, or one of the aliases licenses use (UK, EL)."""
-    import pycountry
-
-    code = region.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        return False
-    code = COUNTRY_ALIASES.get(code, code)
-    return code == "EU" or pycountry.countries.get(alpha_2=code) is not None
 
 
 def purpose_categories(purpose: str | None) -> set[str]:
