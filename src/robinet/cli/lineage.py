@@ -218,7 +218,7 @@ def lineage_cmd(
     out_console.print(f"descendants: {d['total']}" + (f" ({parts})" if parts else ""))
     for anomaly in result.anomalies:
         err_console.print(
-            f"[yellow]{safe(anomaly['kind'])}[/]: {safe(anomaly['detail'])}", highlight=False
+            f"[yellow]{safe(anomaly.kind)}[/]: {safe(anomaly.detail)}", highlight=False
         )
 
 
@@ -275,7 +275,7 @@ def check_cmd(
                 out_console.print(f"    condition: {safe(condition)}", highlight=False)
         for conflict in result.conflicts:
             out_console.print(
-                f"[yellow]conflict[/] {conflict['type']}: {safe(conflict['detail'])}",
+                f"[yellow]conflict[/] {conflict.type}: {safe(conflict.detail)}",
                 highlight=False,
             )
     if result.decision == Decision.DENY:
@@ -309,14 +309,14 @@ def conflicts_cmd(
         store_from(db), root=root, type=type_, limit=limit, declared_only=declared_only
     )
     if json_:
-        print_json({**result, "count": len(result["conflicts"])})
+        print_json(result)  # ConflictReport: conflicts, count, counts, total
         return
-    for c in result["conflicts"]:
+    for c in result.conflicts:
         out_console.print(
-            f"[bold]{safe(c['model'])}[/]  {c['type']}: {safe(c['detail'])}  "
-            f"[dim]({safe(c['ancestor_license'])} §{safe(c['clause'])})[/]",
+            f"[bold]{safe(c.model)}[/]  {c.type}: {safe(c.detail)}  "
+            f"[dim]({safe(c.ancestor_license)} §{safe(c.clause)})[/]",
             highlight=False,
         )
     out_console.print(
-        "counts: " + ", ".join(f"{k} {v}" for k, v in result["counts"].items()), highlight=False
+        "counts: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()), highlight=False
     )

@@ -20,16 +20,15 @@ def repair(json_: JsonOption = False, db: DbOption = None) -> None:
     Read commands never rebuild anything: after an interrupted `robinet sync hub` they stop
     with exit 3 and name this command. Running it on a store that is not stale is harmless.
     """
-    from robinet.store.lineage import rebuild
+    from robinet.store.lineage import repair as repair_store
 
     with store_from(db, write=True) as store:
-        was_stale = store.meta("lineage_dirty") == "1"
-        summary = rebuild(store)
+        report = repair_store(store)  # RepairReport: was_stale, lineage (LineageSummary)
     if json_:
-        print_json({"was_stale": was_stale, "lineage": summary})
+        print_json(report)
         return
     out_console.print(
-        ("repaired: " if was_stale else "nothing was stale; rebuilt anyway: ")
+        ("repaired: " if report.was_stale else "nothing was stale; rebuilt anyway: ")
         + "lineage tables rebuilt",
         highlight=False,
     )

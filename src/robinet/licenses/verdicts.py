@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from robinet.errors import UsageError
 from robinet.licenses.kb import KnowledgeBase, LicenseEntry, Term, TermKind, knowledge_base
+from robinet.licenses.naming import name_has_prefix
 from robinet.licenses.vocabulary import (
     COUNTRY_ALIASES,
     MODALITIES,
@@ -180,7 +181,7 @@ def _check_term(b: _Builder, e: LicenseEntry, t: Term, use: UseCase) -> None:
         prefix = p.get("prefix")
         if not prefix or not (use.redistribute or use.derivative_name):
             return
-        if use.derivative_name and not use.derivative_name.lower().startswith(prefix.lower()):
+        if use.derivative_name and not name_has_prefix(use.derivative_name, prefix):
             b.deny(
                 e,
                 t,

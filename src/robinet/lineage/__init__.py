@@ -4,7 +4,9 @@
     query.check(store, model, use)  the verdict across the whole lineage
     query.conflicts(store, ...)     conflicts with ancestor and clause, counts by type
 
-The derived tables these read (closure, obligations, conflicts) are built by
-`robinet.store.lineage.build`, inside the transaction of the import that changed the edges;
-the license engine is reached through `robinet.licenses.lineage_terms`.
+Pure logic over the typed rows of `robinet.store.lineage.queries`; the derived tables those
+read (closure, obligations, conflicts) are built by `robinet.store.lineage.build`, inside the
+transaction of the import that changed the edges. A read never rebuilds them: on a store a
+sync left stale it raises StaleStoreError (`robinet.store.lineage.repair` rebuilds). The
+license engine is reached through `robinet.licenses.lineage_terms`.
 """

@@ -6,13 +6,13 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import platformdirs
 
 from robinet.errors import StoreError
-from robinet.store.macros import install_macros
+from robinet.store.macros import SLUG_MARK, install_macros, install_slug
 from robinet.store.schema import SCHEMA_VERSION, TABLES
 
 ENV_DB = "ROBINET_DB"
@@ -26,6 +26,37 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("robinet") / "robinet.duckdb"
 
 
+class _Connection:
+    """A DuckDB connection that installs the slug UDF on the first statement using it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._slug = False
+
+    def _prepare(self, sql: str) -> None:
+        if not self._slug and SLUG_MARK in sql:
+            # A result left unread blocks registering a function; the statement about to run
+            # would discard it anyway.
+            self._con.abort()
+            install_slug(self._con)
+            self._slug = True
+
+    def execute(self, query: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        self._prepare(query)
+        return self._con.execute(query, parameters)
+
+    def executemany(self, query: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        self._prepare(query)
+        return self._con.executemany(query, parameters)
+
+    def sql(self, query: str, **kwargs: Any) -> duckdb.DuckDBPyRelation:
+        self._prepare(query)
+        return self._con.sql(query, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
 class Store:
     """A DuckDB connection holding robinet's tables."""
 
@@ -33,7 +64,8 @@ class Store:
         # DuckDB draws progress bars on stdout for long queries: that would corrupt --json.
         con.execute("SET enable_progress_bar = false")
         install_macros(con)  # the domain rules SQL uses (robinet.store.macros)
-        self.con = con
+        # Typed as the connection it wraps: every method is the connection's own.
+        self.con = cast(duckdb.DuckDBPyConnection, _Connection(con))
         self.path = path
         self._in_transaction = False
 

@@ -1,4 +1,5 @@
-"""Writing a source's batch into the store: all or nothing, with provenance and history."""
+"""The loader of the fact-table sources (Epoch, Interconnects, Arena): a source's batch written
+all or nothing (store/pipeline.py), with provenance and history."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pyarrow as pa
 
 from robinet.errors import StoreError
 from robinet.sources.base import Batch, SourceInfo
+from robinet.store import pipeline
 from robinet.store.db import Store
 from robinet.store.schema import TABLES
 from robinet.store.snapshot import record_snapshot
@@ -46,8 +48,13 @@ def insert_rows(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
         raise StoreError(f"unknown table {table!r}")
     if not rows:
         return
-    arrow_rows = pa.Table.from_pylist(rows)  # noqa: F841  (read by DuckDB's replacement scan)
-    store.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow_rows")
+    # Registered by name, not found by DuckDB's replacement scan of the caller's locals: the
+    # store's connection wrapper (store/db.py) is a frame in between.
+    store.con.register("_ingest_rows", pa.Table.from_pylist(rows))
+    try:
+        store.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ingest_rows")
+    finally:
+        store.con.unregister("_ingest_rows")
 
 
 def ingest(store: Store, batch: Batch, *, merge: bool = True) -> IngestResult:
@@ -60,47 +67,58 @@ def ingest(store: Store, batch: Batch, *, merge: bool = True) -> IngestResult:
     unknown = set(batch.rows) - set(FACT_TABLES)
     if unknown:
         raise StoreError(f"source {info.name} emitted rows for unknown tables {sorted(unknown)}")
-    with store.transaction():
-        for table in FACT_TABLES:
-            store.con.execute(f"DELETE FROM {table} WHERE source = ?", [info.name])
-        store.con.execute("DELETE FROM import_warnings WHERE source = ?", [info.name])
-        for table, rows in batch.rows.items():
-            insert_rows(store, table, rows)
-        insert_rows(
-            store,
-            "import_warnings",
-            [
-                {
-                    "source": info.name,
-                    "file": w.file,
-                    "row": w.row,
-                    "field": w.field,
-                    "message": w.message,
-                }
-                for w in batch.warnings
-            ],
-        )
-        dates = [
-            row[_DATE_COLUMNS[table]]
-            for table, rows in batch.rows.items()
-            if table in _DATE_COLUMNS
-            for row in rows
-            if row.get(_DATE_COLUMNS[table]) is not None
-        ]
-        imported = {table: len(rows) for table, rows in batch.rows.items()}
-        result = IngestResult(
-            source=info.name,
-            rows_read=batch.rows_read,
-            rows_imported=imported,
-            rows_rejected=batch.rows_rejected,
-            warnings=len(batch.warnings),
-        )
-        record_source(store, info, result, dates=dates)
-        record_snapshot(store, kind="import", source=info.name, counts=imported)
-        if merge:
-            from robinet.store.merge import rebuild_derived
+    result, _ = pipeline.run(
+        store, load=lambda: _write(store, batch), rebuild=_rebuild_derived if merge else None
+    )
+    return result
 
-            rebuild_derived(store)
+
+def _rebuild_derived(store: Store) -> None:
+    from robinet.store import merge  # looked up at call time: tests replace it
+
+    merge.rebuild_derived(store)
+
+
+def _write(store: Store, batch: Batch) -> IngestResult:
+    """Every fact row of `batch` (the source's earlier rows deleted), its sources row and its
+    snapshot entry; in the caller's transaction."""
+    info = batch.info
+    for table in FACT_TABLES:
+        store.con.execute(f"DELETE FROM {table} WHERE source = ?", [info.name])
+    store.con.execute("DELETE FROM import_warnings WHERE source = ?", [info.name])
+    for table, rows in batch.rows.items():
+        insert_rows(store, table, rows)
+    insert_rows(
+        store,
+        "import_warnings",
+        [
+            {
+                "source": info.name,
+                "file": w.file,
+                "row": w.row,
+                "field": w.field,
+                "message": w.message,
+            }
+            for w in batch.warnings
+        ],
+    )
+    dates = [
+        row[_DATE_COLUMNS[table]]
+        for table, rows in batch.rows.items()
+        if table in _DATE_COLUMNS
+        for row in rows
+        if row.get(_DATE_COLUMNS[table]) is not None
+    ]
+    imported = {table: len(rows) for table, rows in batch.rows.items()}
+    result = IngestResult(
+        source=info.name,
+        rows_read=batch.rows_read,
+        rows_imported=imported,
+        rows_rejected=batch.rows_rejected,
+        warnings=len(batch.warnings),
+    )
+    record_source(store, info, result, dates=dates)
+    record_snapshot(store, kind="import", source=info.name, counts=imported)
     return result
 
 
@@ -122,8 +140,8 @@ def record_source(
         date_min, date_max = min(dates), max(dates)
     elif date_column:
         table, column = date_column
-        if table not in TABLES:
-            raise StoreError(f"unknown table {table!r}")
+        if table not in TABLES or not column.isidentifier():
+            raise StoreError(f"unknown table or column {table!r}.{column!r}")
         row = store.con.execute(
             f"SELECT min({column})::DATE, max({column})::DATE FROM {table} WHERE source = ?",
             [info.name],

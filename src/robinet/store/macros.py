@@ -64,11 +64,24 @@ MACROS: dict[str, str] = {
 }
 
 
+# The one macro that needs a Python UDF; registering a UDF makes DuckDB import numpy (~50 ms, a
+# quarter of a CI gate's start-up), so it is installed on the first statement that uses it.
+SLUG_MACROS = ("name_slug",)
+SLUG_MARK = "name_slug("
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the macros and the slug UDF on `con`."""
+    """Create (or replace) the pure-SQL macros on `con` (see `install_slug` for the rest)."""
+    for name, body in MACROS.items():
+        if name not in SLUG_MACROS:
+            con.execute(f"CREATE OR REPLACE TEMP MACRO {body}")
+
+
+def install_slug(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the slug UDF and the macros that call it on `con`."""
     with contextlib.suppress(duckdb.Error):  # a connection wrapped twice: register afresh
         con.remove_function(SLUG_UDF)
     # NULL in, NULL out without a call (DuckDB's default null handling).
     con.create_function(SLUG_UDF, slug, ["VARCHAR"], "VARCHAR", side_effects=False)
-    for body in MACROS.values():
-        con.execute(f"CREATE OR REPLACE TEMP MACRO {body}")
+    for name in SLUG_MACROS:
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {MACROS[name]}")

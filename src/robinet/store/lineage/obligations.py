@@ -16,6 +16,13 @@ the nearest ancestor):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import duckdb
+from duckdb.func import PythonUDFType
+
 from robinet.licenses import lineage_terms as licensing
 from robinet.store.db import Store
 
@@ -79,16 +86,58 @@ def build_obligations(store: Store) -> int:
     return int(count[0]) if count else 0
 
 
+# The name-prefix rule (`licensing.name_has_prefix`) as a DuckDB function for the conflicts
+# query, registered for the rebuild only: the SQL path and the verdict path share one rule.
+NAME_RULE = "robinet_name_has_prefix"
+
+
+def _name_rule_udf(names: Any, prefixes: Any) -> Any:
+    """Vectorized over Arrow arrays (one Python call per batch of rows, not per row)."""
+    import pyarrow as pa
+
+    return pa.array(
+        [
+            None if name is None or prefix is None else licensing.name_has_prefix(name, prefix)
+            for name, prefix in zip(names.to_pylist(), prefixes.to_pylist(), strict=True)
+        ],
+        pa.bool_(),
+    )
+
+
+@contextmanager
+def name_rule(store: Store) -> Iterator[None]:
+    """`robinet_name_has_prefix(name, prefix)` available in SQL for the duration."""
+    con = store.con
+    with suppress(duckdb.InvalidInputException):  # left over by an interrupted rebuild
+        con.remove_function(NAME_RULE)
+    con.create_function(
+        NAME_RULE,
+        _name_rule_udf,
+        ["varchar", "varchar"],
+        "boolean",
+        type=PythonUDFType.ARROW,
+        side_effects=False,
+    )
+    try:
+        yield
+    finally:
+        con.remove_function(NAME_RULE)
+
+
 def build_conflicts(store: Store) -> dict[str, int]:
     con = store.con
     con.execute("DELETE FROM lineage_conflicts")
-    con.execute(
-        r"""
+    with name_rule(store):
+        con.execute(_CONFLICTS_SQL)
+    rows = con.execute("SELECT type, count(*) FROM lineage_conflicts GROUP BY type").fetchall()
+    return {str(k): int(n) for k, n in rows}
+
+
+_CONFLICTS_SQL = f"""
         INSERT INTO lineage_conflicts
         WITH anc AS (
             SELECT c.model, c.ancestor, c.depth, c.confidence, c.first_relation,
                    m.license_id AS own, m.license AS own_raw, m.author AS own_author,
-                   lower(split_part(c.model, '/', 2)) AS own_name,
                    a.license_id AS anc_license, a.author AS anc_author
             FROM lineage_closure c
             JOIN models m ON m.hf_id = c.model
@@ -120,8 +169,7 @@ def build_conflicts(store: Store) -> dict[str, int]:
             FROM anc JOIN _terms t ON t.license_id = anc.anc_license
             WHERE t.kind = 'naming' AND t.prefix IS NOT NULL AND anc.first_relation <> 'quantized'
               AND anc.own_author IS DISTINCT FROM anc.anc_author
-              AND NOT starts_with(regexp_replace(own_name, '[^a-z0-9]', '', 'g'),
-                                  regexp_replace(lower(t.prefix), '[^a-z0-9]', '', 'g'))
+              AND NOT {NAME_RULE}(anc.model, t.prefix)
             UNION ALL
             -- the ancestor shown is the nearest one whose terms bind derivatives, else nearest
             SELECT anc.*, 'missing_license',
@@ -145,7 +193,4 @@ def build_conflicts(store: Store) -> dict[str, int]:
                arg_min(depth, (rank, depth, ancestor)),
                arg_min(confidence, (rank, depth, ancestor))
         FROM found GROUP BY model, type
-        """
-    )
-    rows = con.execute("SELECT type, count(*) FROM lineage_conflicts GROUP BY type").fetchall()
-    return {str(k): int(n) for k, n in rows}
+"""
