@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +21,10 @@ from rich.markup import escape
 
 from robinet.errors import UsageError
 from robinet.jsonable import dump_json
+from robinet.jsonable import listing as listing  # re-exported for the commands
 from robinet.jsonable import to_jsonable as to_jsonable  # re-exported for the commands
+from robinet.jsonable import warning_json as warning_json
+from robinet.jsonable import warnings_json as warnings_json
 
 if TYPE_CHECKING:  # the store (DuckDB) is imported only by the commands that use it
     from robinet.store import Store
@@ -106,43 +109,6 @@ def new_table(*headers: str, **options: Any) -> Any:
     from rich.table import Table
 
     return Table(*headers, **options)
-
-
-def listing(key: str, items: Sequence[Any], **extra: Any) -> dict[str, Any]:
-    """The contract's shape for a list: `{key: [...], "count": N, ...extra}`."""
-    return {key: list(items), "count": len(items), **extra}
-
-
-def warning_json(
-    message: str,
-    *,
-    file: str | None = None,
-    row: int | None = None,
-    field: str | None = None,
-    source: str | None = None,
-) -> dict[str, Any]:
-    """One warning of the contract: always an object with where it happened."""
-    return {"source": source, "file": file, "row": row, "field": field, "message": message}
-
-
-def warnings_json(items: Sequence[Any]) -> list[dict[str, Any]]:
-    """Warnings from the library (dataclasses, dicts or strings) as the contract's objects."""
-    out: list[dict[str, Any]] = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(warning_json(item))
-            continue
-        data = to_jsonable(item)
-        out.append(
-            warning_json(
-                str(data.get("message", "")),
-                file=data.get("file"),
-                row=data.get("row"),
-                field=data.get("field"),
-                source=data.get("source"),
-            )
-        )
-    return out
 
 
 def store_from(db: Path | None, *, write: bool = False) -> Store:
