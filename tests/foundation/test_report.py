@@ -105,3 +105,100 @@ def test_a_new_store_is_seeded_from_the_bundle(tmp_path) -> None:
     with open_store(tmp_path / "new" / "robinet.duckdb") as store:
         assert store.count("releases") > 4000
         assert store.scalar("SELECT kind FROM snapshots ORDER BY id DESC LIMIT 1") == "bundled"
+
+
+def test_findings_come_first_and_each_names_its_command(built_report: BuiltReport) -> None:
+    keys = [s.key for s in built_report.report.sections]
+    assert keys[0] == "findings"
+    rows = built_report.section("findings").rows
+    assert 5 <= len(rows) <= 8
+    for r in rows:
+        assert r["command"].startswith("robinet ") and any(ch.isdigit() for ch in r["finding"])
+
+
+def test_findings_leader_counts_match_the_store(
+    real_store: Store, built_report: BuiltReport
+) -> None:
+    (lead,) = [
+        r for r in built_report.section("findings").rows if "published the most" in r["finding"]
+    ]
+    half = lead["numbers"]["half_year"]
+    year, h = int(half[:4]), int(half[-1])
+    counts = {
+        r["region"]: r["n"]
+        for r in real_store.query(
+            "SELECT region, count(*) AS n FROM releases WHERE year(date) = ? "
+            "AND (CASE WHEN month(date) <= 6 THEN 1 ELSE 2 END) = ? "
+            "AND tier IN ('open-unrestricted', 'open-restricted', 'open-noncommercial') "
+            "AND region IS NOT NULL GROUP BY region",
+            [year, h],
+        )
+    }
+    top = max(counts, key=lambda k: counts[k])
+    assert lead["numbers"][top] == counts[top]
+    # the half-year is the last one every Epoch table covers to its end
+    end = min(
+        r["date_max"]
+        for r in real_store.query("SELECT date_max FROM sources WHERE name LIKE 'epoch%'")
+    )
+    assert (year, h) <= (end.year, 1 if end.month <= 6 else 2)
+
+
+def test_every_chart_has_a_title_and_axis_labels(built_report: BuiltReport) -> None:
+    for s in built_report.report.sections:
+        if s.figure is None:
+            continue
+        layout = s.figure.layout
+        assert layout.title.text, s.key
+        assert layout.xaxis.title.text or s.key == "openness", s.key
+
+
+def test_tier_colours_are_distinct() -> None:
+    from robinet.report.landscape import TIER_COLORS
+
+    assert len(set(TIER_COLORS.values())) == len(TIER_COLORS)
+
+
+def test_sources_say_what_each_copy_is(real_store: Store, built_report: BuiltReport) -> None:
+    rows = {r["name"]: r for r in built_report.section("sources").rows}
+    origin = real_store.scalar("SELECT origin FROM sources WHERE name = 'epoch-all'")
+    assert rows["epoch-all"]["copy"].startswith("a third-party copy of Epoch AI's data")
+    assert origin in rows["epoch-all"]["copy"]
+
+
+def test_built_on_counts_derivatives_per_root(real_store: Store, built_report: BuiltReport) -> None:
+    rows = built_report.section("built_on").rows
+    top = rows[0]
+    expected = real_store.scalar(
+        "SELECT count(DISTINCT model) FROM lineage_closure WHERE ancestor = ?", [top["root"]]
+    )
+    assert top["derivatives"] == expected
+    assert sum(top[f"by_{r}"] for r in ("US", "CN", "EU", "other", "unknown")) == expected
+
+
+def test_legacy_hub_ids_are_placed_by_the_curated_mapping() -> None:
+    from robinet.report.hub_sections import legacy_ids, legacy_organization
+
+    assert all(m.source.startswith("https://") for m in legacy_ids())
+    bert, roberta, t5 = (
+        legacy_organization(i) for i in ("bert-base-uncased", "roberta-base", "t5-base")
+    )
+    assert bert and t5 and roberta
+    assert (bert.organization, t5.organization, roberta.organization) == (
+        "google",
+        "google",
+        "meta",
+    )
+    assert legacy_organization("someone/bert-base-uncased") is None
+
+
+def test_partial_half_years_follow_the_sources_coverage(real_store: Store) -> None:
+    from robinet.report.findings import release_coverage
+
+    cov = release_coverage(real_store)
+    end = min(
+        r["date_max"]
+        for r in real_store.query("SELECT date_max FROM sources WHERE name LIKE 'epoch%'")
+    )
+    assert cov.covered_until == end
+    assert cov.partial("2025-H1") and not cov.partial("2024-H2")

@@ -51,7 +51,10 @@ def test_gap_json(db: str) -> None:
     doc = run_json(db, "gap", "--by", "region")
     assert doc["series"] and "by_region" in doc and "excluded_unknown_access" in doc
     point = doc["series"][-1]
-    assert set(point) == {"date", "best_open", "best_closed", "score_gap", "lag_months"}
+    assert set(point) == {
+        "date", "best_open", "best_closed", "score_gap", "lag_months",
+        "open_models", "closed_models", "floor",
+    }  # fmt: skip
     assert set(point["best_open"]) >= {"name", "organization", "region", "score"}
 
 

@@ -119,15 +119,32 @@ def test_snapshot_gap_looks_back_through_earlier_snapshots() -> None:
 
 def test_real_eci_gap(real_store) -> None:
     doc = gap_json(gap(real_store, by_region=True))
+    # Unknown access: blank in the index and in the merged release (matched by id), with no
+    # Hub repository either.
     unknown = real_store.scalar(
-        "SELECT count(*) FROM capability_scores WHERE benchmark = 'eci' AND score IS NOT NULL "
-        "AND date IS NOT NULL AND tier IS NULL"
+        "SELECT count(*) FROM capability_scores s LEFT JOIN releases r ON r.id = s.release_id "
+        "WHERE s.benchmark = 'eci' AND s.score IS NOT NULL AND s.date IS NOT NULL "
+        "AND s.tier IS NULL AND r.tier IS NULL AND r.hf_id IS NULL"
     )
     assert doc["excluded_unknown_access"] == unknown > 0
     series = doc["series"]
     assert len(series) >= 24
+    # The series runs to the index's last month, unknown-access models included.
+    last_day = real_store.scalar(
+        "SELECT max(date) FROM capability_scores WHERE benchmark = 'eci' AND score IS NOT NULL"
+    )
+    assert (series[-1]["date"].year, series[-1]["date"].month) == (last_day.year, last_day.month)
     for point in series:
-        assert set(point) == {"date", "best_open", "best_closed", "score_gap", "lag_months"}
+        assert set(point) == {
+            "date",
+            "best_open",
+            "best_closed",
+            "score_gap",
+            "lag_months",
+            "open_models",
+            "closed_models",
+            "floor",
+        }
         for side in ("best_open", "best_closed"):
             if point[side]:
                 assert {"name", "organization", "region", "score"} <= set(point[side])
@@ -218,3 +235,29 @@ def test_gap_invariants(raw: list[tuple[dt.date, float, str | None]]) -> None:
             assert g.score_gap == round(g.best_closed.score - g.best_open.score, 4)
             if g.score_gap < 0:
                 assert g.lag_months == 0.0
+
+
+def test_blank_index_access_takes_the_merged_releases_tier(real_store) -> None:
+    """GLM-5 and DeepSeek-V3.2 have a blank access field in the index; the merged releases
+    know their Hub repositories (Interconnects lists open models only): they are open."""
+    from robinet.trends.data import eci_points
+
+    rows = real_store.query(
+        "SELECT s.name, r.hf_id FROM capability_scores s JOIN releases r ON r.id = s.release_id "
+        "WHERE s.benchmark = 'eci' AND s.tier IS NULL AND r.tier IS NULL AND r.hf_id IS NOT NULL "
+        "AND s.score IS NOT NULL"
+    )
+    names = {r["name"] for r in rows}
+    assert {"GLM-5", "DeepSeek-V3.2"} <= names
+    points = [p for p in eci_points(real_store) if p.name in names]
+    assert points and all(p.is_open for p in points)
+
+
+def test_regional_points_carry_n_and_floors() -> None:
+    d = dt.date
+    opens = [ScorePoint("o", "lab", "CN", d(2024, 1, 1), 100.0, "open-unrestricted")]
+    closed = [ScorePoint("c", "x", "US", d(2024, 1, 1), 110.0, "api")]
+    hidden = [ScorePoint("u", "lab", "CN", d(2024, 2, 1), 105.0, None)]
+    result = capability_gap([*opens, *closed, *hidden], benchmark="t", by_region=True)
+    cn = result.by_region["CN"]
+    assert [(p.date.month, p.open_models, p.floor) for p in cn] == [(1, 1, False), (2, 1, True)]

@@ -124,12 +124,24 @@ def test_unknown_is_not_closed() -> None:
     )
     total = sum(w for w, _, _ in DIMENSIONS.values())
     assert s.coverage == round(4 / total, 4)
-    assert s.index == 0.75  # (2*1 + 2*0.5) / 4
+    assert s.index is None  # coverage 4/11 < 0.5: no headline, only the bounds
     assert s.index_min == round(3 / total, 4)
     assert s.index_max == round((3 + total - 4) / total, 4)
     assert s.dimensions["training_data"].value == UNKNOWN
     assert s.rubric_version == RUBRIC_VERSION
     assert s.mof_class == 0  # a non-OSI weights license cannot earn Class III
+
+
+def test_the_index_needs_half_the_rubric_covered() -> None:
+    known = {
+        "weights": Dimension(OPEN, "e", "s"),
+        "weights_license": Dimension(PARTIAL, "e", "s"),
+        "paper": Dimension(PARTIAL, "e", "s"),
+    }
+    assert score("m", known).index is None  # 5/11
+    s = score("m", {**known, "model_card": Dimension(CLOSED, "e", "s")})  # 6/11
+    assert s.coverage == round(6 / 11, 4)
+    assert s.index == round((2 + 1 + 0.5) / 6, 4)
 
 
 def test_no_evidence_gives_no_index_and_no_class() -> None:

@@ -122,10 +122,31 @@ def test_balanced_releases_by_lab_are_each_labs_releases(real_store: Store) -> N
         expected = real_store.query(
             "SELECT id FROM releases WHERE date IS NOT NULL "
             "AND array_to_string(sources, ',') LIKE '%epoch%' "
-            "AND (organization = ? OR list_contains(organizations, ?)) ORDER BY date, id",
-            [lab, lab],
+            "AND organization = ? ORDER BY date, id",
+            [lab],
         )
         assert [r.id for r in by_lab.get(lab, [])] == [r["id"] for r in expected], lab
+
+
+def test_coauthors_are_listed_never_credited(real_store: Store) -> None:
+    """SantaCoder (Hugging Face, with Huawei among 8 co-authors) and CogView (Tsinghua, with
+    Alibaba) belong to their primary developer only."""
+    rows = {
+        r["name"]: r
+        for r in real_store.query(
+            "SELECT name, organization, organizations FROM releases "
+            "WHERE name IN ('SantaCoder', 'CogView')"
+        )
+    }
+    assert rows["SantaCoder"]["organization"] != "huawei"
+    assert "huawei" in rows["SantaCoder"]["organizations"]
+    assert "alibaba" in rows["CogView"]["organizations"]
+    by_lab = dated_releases_by_lab(real_store, BALANCED_SOURCE, ["huawei", "alibaba"])
+    names = {r.name for lab in by_lab.values() for r in lab}
+    assert not {"SantaCoder", "CogView"} & names
+    owner = dated_releases_by_lab(real_store, BALANCED_SOURCE, [rows["SantaCoder"]["organization"]])
+    (santa,) = [r for r in owner[rows["SantaCoder"]["organization"]] if r.name == "SantaCoder"]
+    assert "huawei" in santa.organizations
 
 
 def test_alerts_of_every_lab_at_once_are_each_labs_alerts(real_store: Store) -> None:

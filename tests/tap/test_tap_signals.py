@@ -98,7 +98,26 @@ def test_hiatus_needs_the_evidence_sources_to_cover_the_window() -> None:
     assert cadence_signals("lab", rel, data_end=D(2026, 1, 1), coverage=cov) == []
     cov["small"] = D(2025, 6, 1)
     (a,) = cadence_signals("lab", rel, data_end=D(2026, 1, 1), coverage=cov)
-    assert a.signal == "open_releases_stopped" and a.sources == ("small",)
+    assert a.signal == "open_releases_stopped" and a.sources == ("big", "small")
+    assert a.window == (D(2024, 1, 1), D(2025, 6, 1))
+    assert [c.name for c in a.compared] == ["o1", "c1", "c2"]
+    # No signal in the last three months of coverage: a window ending 2024-12-31 is not
+    # observed in a source that stops 2025-03-01.
+    cov["small"] = D(2025, 3, 1)
+    assert cadence_signals("lab", rel, data_end=D(2026, 1, 1), coverage=cov) == []
+
+
+def test_hiatus_needs_the_source_of_the_last_open_release_to_go_on() -> None:
+    """The source that recorded the lab's last open release would record the next one: a year
+    without open releases is not observed past its end (ByteDance's TiTok-L, Kuaishou's Kolors
+    came from Epoch's all-models table, which stops in March 2025)."""
+    rel = [
+        LabRelease("o1", D(2024, 6, 1), "open-unrestricted", source="all"),
+        LabRelease("c1", D(2024, 8, 1), "api", source="large"),
+        LabRelease("c2", D(2025, 1, 1), "api", source="large"),
+    ]
+    cov = {"all": D(2025, 3, 14), "large": D(2025, 12, 31)}
+    assert cadence_signals("lab", rel, data_end=D(2025, 12, 31), coverage=cov) == []
 
 
 def test_merge_alerts_joins_detected_and_curated() -> None:
@@ -121,7 +140,25 @@ def test_merge_alerts_joins_detected_and_curated() -> None:
 def test_no_hiatus_when_open_releases_continue() -> None:
     rel = [LabRelease(f"o{i}", D(2023, 1 + i, 1), "open-unrestricted") for i in range(10)]
     rel += [LabRelease("c", D(2023, 5, 2), "api")]
-    assert cadence_signals("lab", rel, data_end=D(2026, 1, 1)) == []
+    # No hiatus; the one closed release after four open ones is the lab's first closed one.
+    found = cadence_signals("lab", rel, data_end=D(2026, 1, 1))
+    assert [(a.signal, a.direction, a.date) for a in found] == [
+        ("first_closed_release", "closing", D(2023, 5, 2))
+    ]
+
+
+def test_license_inherited_from_a_base_model_is_no_signal() -> None:
+    rel = [
+        LabRelease("OLMo 7B", D(2024, 2, 1), "open-unrestricted", "apache-2.0", 0.0),
+        LabRelease(
+            "OLMo-Llama 70B", D(2025, 1, 7), "open-restricted", "llama-3.1", 0.42, inherited=True
+        ),
+        LabRelease("OLMo 2 7B", D(2025, 3, 1), "open-unrestricted", "apache-2.0", 0.0),
+    ]
+    assert license_signals("lab", rel) == []
+    # The same release, the lab's own choice, is a tightening.
+    own = [rel[0], LabRelease("OLMo 3", D(2025, 1, 7), "open-restricted", "x", 0.42)]
+    assert [a.signal for a in license_signals("lab", own)] == ["license_tightened"]
 
 
 def test_license_tightened_and_loosened() -> None:
@@ -145,6 +182,29 @@ def test_license_signals_skip_unscored_and_same_day() -> None:
         LabRelease("c", D(2024, 2, 1), "open-restricted", "z", None),
     ]
     assert license_signals("lab", rel) == []
+
+
+def test_flagship_not_observed_beside_an_unscored_notable_model() -> None:
+    """Gemini 1.5 Pro is listed by the index without a score: neither Gemma 2 above Gemini 1.0
+    Pro nor Gemini 2.0 Pro above Gemma 2 is a change of flagship."""
+    scored = [
+        ("Gemini 1.0 Pro", D(2024, 2, 15), "api", 117.0),
+        ("Gemma 2 27B", D(2024, 6, 24), "open-restricted", 122.6),
+        ("Gemini 2.0 Pro", D(2025, 2, 5), "hosted", 135.7),
+    ]
+    assert [a.signal for a in flagship_signals("google", scored)] == [
+        "flagship_opened",
+        "flagship_closed",
+    ]
+    unscored = [LabRelease("Gemini 1.5 Pro", D(2024, 2, 15), "api")]
+    assert flagship_signals("google", scored, unscored=unscored) == []
+
+
+def test_flagship_not_in_the_last_months_of_the_index() -> None:
+    scored = [("o", D(2025, 1, 1), "open-unrestricted", 100.0), ("c", D(2026, 4, 1), "api", 110.0)]
+    assert flagship_signals("lab", scored, data_end=D(2026, 4, 8)) == []
+    (a,) = flagship_signals("lab", scored, data_end=D(2026, 9, 1))
+    assert a.window == (D(2025, 1, 1), D(2026, 9, 1)) and a.confidence == "high"
 
 
 def test_own_gap_grows_then_shrinks() -> None:
@@ -224,7 +284,20 @@ def test_alerts_json_shape_and_filters(real_store) -> None:
     doc = alerts_json(alerts(real_store, since=dt.date(2025, 1, 1)))
     assert set(doc) == {"alerts"} and doc["alerts"]
     for a in doc["alerts"]:
-        assert set(a) == {"organization", "date", "direction", "signal", "evidence", "sources"}
+        assert set(a) == {
+            "organization",
+            "date",
+            "direction",
+            "signal",
+            "evidence",
+            "sources",
+            "compared",
+            "coverage",
+            "confidence",
+        }
+        assert a["confidence"] in {"high", "medium", "low"}
+        for c in a["compared"]:
+            assert set(c) == {"name", "date", "tier", "license"}
         assert a["direction"] in {"closing", "opening"}
         assert a["date"] >= dt.date(2025, 1, 1)
         assert a["sources"]

@@ -186,14 +186,19 @@ def alerts(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Tap signals: dated closing/opening events per lab, with evidence and sources."""
+    """Tap signals: dated closing/opening decisions per lab, with evidence and sources.
+
+    Indicators (a lab's open models trailing its own closed ones) are listed apart: they are
+    measurements, not decisions.
+    """
     from robinet.trends.alerts import alerts as run
-    from robinet.trends.alerts import alerts_json
+    from robinet.trends.alerts import alerts_json, indicators
     from robinet.trends.lab import resolve_org
 
     with store_from(db) as store:
         oid = resolve_org(store, org)["id"] if org else None
-        doc = alerts_json(run(store, org=oid, since=parse_since(since)))
+        start = parse_since(since)
+        doc = alerts_json(run(store, org=oid, since=start), indicators(store, org=oid, since=start))
     if json_:
         print_json({**doc, "count": len(doc["alerts"])})
         return
@@ -208,6 +213,12 @@ def alerts(
             safe(a["evidence"]),
         )
     out_console.print(table)
+    if doc["indicators"]:
+        out_console.print(
+            f"{len(doc['indicators'])} indicators (open models trailing the lab's own closed "
+            "ones: measurements, not decisions) in `robinet alerts --json`",
+            highlight=False,
+        )
 
 
 def lab(

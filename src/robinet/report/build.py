@@ -20,8 +20,10 @@ from robinet.store.queries.report import last_snapshot
 
 
 def section_builders() -> list[SectionBuilder]:
-    """Landscape sections, then the openness/tap sections, then the sources."""
-    builders: list[SectionBuilder] = list(landscape.SECTIONS)
+    """The findings, the landscape sections, the openness/tap sections, then the sources."""
+    from robinet.report.findings import findings_section
+
+    builders: list[SectionBuilder] = [findings_section, *landscape.SECTIONS]
     try:
         from robinet.report.tap_sections import SECTIONS as TAP_SECTIONS
     except ImportError:  # the tap engines are optional while they are being built
@@ -94,6 +96,9 @@ def render_html(report: Report) -> str:
         )
         rendered.append(
             {
+                "findings": [{"text": r["finding"], "command": r["command"]} for r in section.rows]
+                if section.key == "findings"
+                else [],
                 "key": section.key,
                 "title": section.title,
                 "description": section.description,

@@ -10,23 +10,27 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from robinet.report.findings import Coverage, partial_periods, release_coverage
 from robinet.report.section import Section
 from robinet.store import Store
 from robinet.store.queries import report as queries
 from robinet.store.queries.landscape import list_sources
+from robinet.store.queries.trends import source_windows
 
 SINCE = dt.date(2018, 1, 1)  # charts start here; older releases stay in the tables' sources
 REGIONS = ["US", "CN", "EU", "other"]
 GROUPS = ["open-weight", "api/hosted", "unreleased"]
-GROUP_COLORS = {"open-weight": "#2a9d8f", "api/hosted": "#e9c46a", "unreleased": "#8d99ae"}
+GROUP_COLORS = {"open-weight": "#1a9850", "api/hosted": "#f28e2b", "unreleased": "#8d99ae"}
+# One distinct hue per tier (open tiers green, blue, purple; closed ones orange, red, grey).
 TIER_COLORS = {
-    "open-unrestricted": "#1b7f5b",
-    "open-restricted": "#5fb49c",
-    "open-noncommercial": "#a8dcc8",
-    "api": "#e9c46a",
-    "hosted": "#f4a261",
+    "open-unrestricted": "#1a9850",
+    "open-restricted": "#4575b4",
+    "open-noncommercial": "#984ea3",
+    "api": "#f28e2b",
+    "hosted": "#d62728",
     "unreleased": "#8d99ae",
 }
+PARTIAL_FILL = "rgba(120,120,120,0.15)"
 # The labs at the heart of the story, in the order the timeline shows them.
 STORY_LABS = [
     "deepseek", "alibaba", "tencent", "baidu", "moonshot", "zhipu", "ant-group",
@@ -35,6 +39,24 @@ STORY_LABS = [
 REGIMES = ["deepseek", "meta", "openai"]
 REGIMES_SINCE = dt.date(2020, 1, 1)
 MIN_SHARE_BASE = 3
+
+
+def shade_partial(fig: go.Figure, halves: list[str], coverage: Coverage, **where: Any) -> list[str]:
+    """Shade the half-years the release sources cover only in part (category x axis)."""
+    partial = partial_periods(halves, coverage)
+    if partial:
+        fig.add_vrect(
+            x0=halves.index(partial[0]) - 0.5,
+            x1=halves.index(partial[-1]) + 0.5,
+            fillcolor=PARTIAL_FILL,
+            line_width=0,
+            layer="below",
+            annotation_text="partial",
+            annotation_position="top left",
+            annotation_font_size=10,
+            **where,
+        )
+    return partial
 
 
 def releases_by_region_and_tier(store: Store) -> Section:
@@ -58,11 +80,21 @@ def releases_by_region_and_tier(store: Store) -> Section:
                     marker_color=GROUP_COLORS[group],
                     legendgroup=group,
                     showlegend=col == 1,
+                    hovertemplate="%{x}: n = %{y}<extra>" + group + "</extra>",
                 ),
                 row=1,
                 col=col,
             )
-    fig.update_layout(barmode="stack", height=420, margin={"t": 40})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=halves)
+    shade_partial(fig, halves, release_coverage(store))  # every subplot
+    fig.update_layout(
+        barmode="stack",
+        height=460,
+        margin={"t": 80},
+        title="Releases per half-year by access, for each developer region",
+        yaxis_title="releases (n)",
+    )
+    fig.update_xaxes(title_text="half-year")
     totals = {g: sum(r["releases"] for r in rows if r["access"] == g) for g in GROUPS}
     return Section(
         key="releases_by_region_and_tier",
@@ -74,7 +106,9 @@ def releases_by_region_and_tier(store: Store) -> Section:
             "organization's (EU means Europe). Sources: Epoch AI model tables and "
             f"Capabilities Index. {excluded} releases without a date or tier are left out "
             "(mostly Hub models listed by Interconnects, whose terms and dates the sources "
-            "do not give)."
+            "do not give). Shaded: half-years after "
+            f"{release_coverage(store).covered_until}, which some release sources cover only "
+            "in part: their low counts are the sources' end, not a collapse."
         ),
         rows=rows,
         columns=["half_year", "region", "access", "releases"],
@@ -105,11 +139,31 @@ def open_share_of_notable(store: Store) -> Section:
                         [r["open_weight"], r["notable_releases"]] if r else [0, 0] for r in series
                     ],
                     hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})",
-                    mode="lines+markers",
+                    mode="lines+markers+text",
+                    text=[
+                        f"n={r['notable_releases']}"
+                        if r and r["notable_releases"] >= MIN_SHARE_BASE
+                        else ""
+                        for r in series
+                    ],
+                    textposition="top center",
+                    textfont={"size": 9},
                     name=region,
                 )
             )
-    fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1.05]}, height=380)
+    shade_partial(fig, halves, release_coverage(store))
+    fig.update_layout(
+        yaxis={"tickformat": ".0%", "range": [0, 1.1], "title": "share with open weights"},
+        xaxis={
+            "title": "half-year",
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": halves,
+        },
+        height=420,
+        margin={"t": 60},
+        title="Share of notable releases with open weights, by developer region",
+    )
     last = {r["region"]: r for r in rows}
     return Section(
         key="open_share_of_notable",
@@ -151,8 +205,11 @@ def lab_timelines(store: Store) -> Section:
                 )
             )
     fig.update_layout(
-        height=90 + 40 * len(order),
-        yaxis={"categoryorder": "array", "categoryarray": order},
+        height=140 + 40 * len(order),
+        margin={"t": 60},
+        title="Release timelines of the story's labs, coloured by access tier",
+        xaxis_title="release date",
+        yaxis={"categoryorder": "array", "categoryarray": order, "title": "lab"},
     )
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
@@ -204,7 +261,14 @@ def three_regimes(store: Store) -> Section:
                     row=1,
                     col=col,
                 )
-    fig.update_layout(barmode="stack", height=400)
+    fig.update_layout(
+        barmode="stack",
+        height=420,
+        margin={"t": 80},
+        title="Releases per half-year by access tier: DeepSeek, Meta, OpenAI",
+        yaxis_title="releases (n)",
+    )
+    fig.update_xaxes(title_text="half-year")
     summary = []
     for org in REGIMES:
         by_tier: dict[str, int] = {}
@@ -230,10 +294,49 @@ def three_regimes(store: Store) -> Section:
     )
 
 
+# The publishers of the source tables and the Git hosts' owners that are theirs: a copy from
+# any other owner is a third-party copy.
+PUBLISHERS = {
+    "epoch": ("Epoch AI", {"epoch-research", "epochai"}),
+    "interconnects": ("Interconnects (ATOM Project)", {"interconnects-ai"}),
+    "arena": ("LMArena (Chatbot Arena)", {"lmarena", "lm-sys"}),
+    "hf-": ("the Hugging Face Hub's metadata", {"huggingface"}),
+}
+
+
+def copy_note(name: str, origin: str, version: str | None, retrieved: Any) -> str:
+    """What a source's copy is: whose data, from which repository, as of when."""
+    publisher, owners = next(
+        (v for k, v in PUBLISHERS.items() if name.startswith(k)), (None, set())
+    )
+    host_owner = ""
+    if "github.com/" in origin:
+        host_owner = origin.split("github.com/", 1)[1].split("/", 1)[0].lower()
+    when = retrieved.date().isoformat() if hasattr(retrieved, "date") else str(retrieved or "?")
+    is_commit = (
+        bool(version)
+        and len(version or "") >= 10
+        and all(ch in "0123456789abcdef" for ch in (version or "").lower())
+    )
+    commit = f", commit {version[:10]}" if is_commit and version else ""
+    if publisher is None:
+        return f"a copy from {origin}{commit}, as of {when}"
+    if host_owner and host_owner in owners:
+        return f"{publisher}'s own repository{commit}, as of {when}"
+    return f"a third-party copy of {publisher}'s data ({origin}{commit}), as of {when}"
+
+
 def data_sources(store: Store) -> Section:
+    windows = source_windows(store)
     rows: list[dict[str, Any]] = [
         {
             "name": s["name"],
+            "copy": copy_note(
+                s["name"],
+                s["origin"],
+                windows[s["name"]].version if s["name"] in windows else None,
+                s.get("retrieved_at"),
+            ),
             "title": s["title"],
             "origin": s["origin"],
             "license": s["license"],
@@ -249,12 +352,15 @@ def data_sources(store: Store) -> Section:
         key="sources",
         title="Data sources",
         description=(
-            "Every source in the store, with its license, the dates it covers, and the rows "
-            "read, imported and kept out (see `robinet sources --warnings`)."
+            "Every source in the store, with what the copy is (whose data, from which "
+            "repository, as of when: most tables are third-party copies of the publishers' "
+            "data, not the publishers' own releases), its license, the dates it covers, and "
+            "the rows read, imported and kept out (see `robinet sources --warnings`)."
         ),
         rows=rows,
         columns=[
             "name",
+            "copy",
             "title",
             "license",
             "date_min",

@@ -1,5 +1,6 @@
 """The tap sections of the report: the capability gap (overall, by region, Arena view),
-openness by region and lab, license restrictiveness over time, and the signals timeline.
+openness by region and lab, license restrictiveness over time, Hub downloads and lineage
+(from hub_sections), the signals timeline and the own-gap indicators apart.
 Each builder is a pure function of the store and calls the same engines as the CLI."""
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ from robinet.jsonable import to_jsonable
 from robinet.openness.engine import all_openness, mot_agreement, openness_by
 from robinet.openness.restrictiveness import CHAINS, RESTRICTIVENESS_VERSION, license_chain
 from robinet.openness.rubric import RUBRIC_VERSION
+from robinet.report.hub_sections import built_on_section, downloads_section
 from robinet.report.section import Section, SectionBuilder
+from robinet.report.signal_sections import (
+    ROW_PX,
+    SIGNALS_SINCE,
+    indicators_section,
+    signals_height,
+    signals_section,
+)
 from robinet.store import Store
-from robinet.trends.alerts import alerts, alerts_json, gap, gap_json
+from robinet.trends.alerts import gap, gap_json
 from robinet.trends.series import trend
 
+MIN_MEAN_BASE = 3  # a mean over fewer releases is not drawn
 REGION_COLORS = {"US": "#264653", "CN": "#e76f51", "EU": "#2a9d8f", "other": "#8d99ae"}
-SYMBOLS = {"closing": "triangle-down", "opening": "triangle-up"}
-DIRECTION_COLORS = {"closing": "#d62828", "opening": "#2a9d8f"}
 
 
 # The flat rows `_flat_gap` makes, in table order (both gap sections show them).
@@ -34,6 +42,8 @@ GAP_COLUMNS = [
     "best_closed_score",
     "score_gap",
     "lag_months",
+    "open_models",
+    "floor",
 ]
 
 
@@ -52,6 +62,8 @@ def _flat_gap(points: list[dict[str, Any]], region: str) -> list[dict[str, Any]]
                 "best_closed_score": c.get("score"),
                 "score_gap": p["score_gap"],
                 "lag_months": p["lag_months"],
+                "open_models": p.get("open_models"),
+                "floor": p.get("floor"),
             }
         )
     return rows
@@ -75,13 +87,38 @@ def gap_section(store: Store) -> Section:
                     "width": 3 if region == "all" else 1.5,
                     "color": REGION_COLORS.get(region, "#000000"),
                 },
-                customdata=[[r["best_open"], r["best_closed"], r["lag_months"]] for r in mine],
+                customdata=[
+                    [r["best_open"], r["best_closed"], r["lag_months"], r["open_models"]]
+                    for r in mine
+                ],
                 hovertemplate="%{x}: gap %{y:.1f}<br>open %{customdata[0]}<br>closed "
-                "%{customdata[1]}<br>lag %{customdata[2]} months<extra></extra>",
+                "%{customdata[1]}<br>lag %{customdata[2]} months<br>n open = %{customdata[3]}"
+                "<extra></extra>",
             )
         )
+        floors = [r for r in mine if r["floor"]]
+        if floors:
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["date"] for r in floors],
+                    y=[r["score_gap"] for r in floors],
+                    mode="markers",
+                    name=f"floor ({'all' if region == 'all' else region}): a better model "
+                    "of unknown access exists",
+                    marker={
+                        "symbol": "circle-open",
+                        "size": 7,
+                        "color": REGION_COLORS.get(region, "#000000"),
+                    },
+                    hoverinfo="skip",
+                )
+            )
     fig.update_layout(
-        height=420, margin={"t": 30}, yaxis_title="ECI points (best closed - best open)"
+        height=460,
+        margin={"t": 60},
+        title="Capability gap on the Epoch Capabilities Index, month by month",
+        xaxis_title="month end",
+        yaxis_title="ECI points (best closed - best open)",
     )
     summary = [
         f"{doc['models']} ECI models of known access; {doc['excluded_unknown_access']} of "
@@ -107,7 +144,11 @@ def gap_section(store: Store) -> Section:
             "so far against the best closed one (api, hosted, unreleased); lag = months since "
             "the closed frontier first reached today's best open score (0 when it has not). "
             "By region: the best open model among one region's developers against the whole "
-            "closed frontier. Models of unknown access are left out of both sides and counted."
+            "closed frontier; n (open_models) is the number of the region's open models scored "
+            "so far. A scored model whose access field is blank takes its tier from the merged "
+            "releases (its Hub repository counts as open weights); the rest are left out of "
+            "both sides and counted. Open circles mark floors: a model of unknown access "
+            "scores higher than the best open one, so the open side may be higher."
         ),
         rows=rows,
         columns=GAP_COLUMNS,
@@ -137,7 +178,13 @@ def arena_gap_section(store: Store) -> Section:
             ),
         ]
     )
-    fig.update_layout(height=380, margin={"t": 30}, yaxis_title="Arena score")
+    fig.update_layout(
+        height=400,
+        margin={"t": 60},
+        title="Best open-weight vs best proprietary entry on each Chatbot Arena snapshot",
+        xaxis_title="snapshot date",
+        yaxis_title="Arena score (each snapshot's own scale)",
+    )
     summary = [
         f"{len(rows)} Arena snapshots; {doc['excluded_unknown_access']} entries of "
         "unknown license left out"
@@ -186,7 +233,13 @@ def openness_section(store: Store) -> Section:
             ),
         ]
     )
-    fig.update_layout(height=420, margin={"t": 30}, yaxis_range=[0, 1])
+    fig.update_layout(
+        height=440,
+        margin={"t": 60},
+        title="Mean openness index and evidence coverage, by region and lab",
+        xaxis_title="group",
+        yaxis={"title": "index / coverage (0-1)", "range": [0, 1]},
+    )
     agree = mot_agreement(store)
     comp, ev = agree["components"], agree.get("store_evidence") or {}
     summary = [
@@ -242,13 +295,23 @@ def restrictiveness_section(store: Store) -> Section:
     rows = [{"kind": "half_year", **r} for r in series]
     fig = go.Figure()
     for region in sorted({r["group"] for r in series}):
-        mine = [r for r in series if r["group"] == region and r["mean_restrictiveness"] is not None]
+        mine = [
+            r
+            for r in series
+            if r["group"] == region
+            and r["mean_restrictiveness"] is not None
+            and r["scored"] >= MIN_MEAN_BASE
+        ]
+        if not mine:
+            continue
         fig.add_trace(
             go.Scatter(
                 x=[r["period"] for r in mine],
                 y=[r["mean_restrictiveness"] for r in mine],
                 name=region,
-                mode="lines+markers",
+                mode="lines+markers+text",
+                text=[f"n={r['scored']}" for r in mine],
+                textposition="top center",
                 line={"color": REGION_COLORS.get(region, "#000000")},
             )
         )
@@ -258,10 +321,11 @@ def restrictiveness_section(store: Store) -> Section:
             chain_rows.append({"kind": "license_version", "group": chain, **v})
     rows += chain_rows
     fig.update_layout(
-        height=400,
-        margin={"t": 30},
+        height=420,
+        margin={"t": 60},
+        title=f"Mean license restrictiveness of open-weight releases (n >= {MIN_MEAN_BASE})",
+        xaxis={"categoryorder": "category ascending", "title": "half-year"},
         yaxis_title="mean restrictiveness (0-1)",
-        xaxis={"categoryorder": "category ascending"},
     )
     summary = [
         f"{chain}: "
@@ -275,8 +339,9 @@ def restrictiveness_section(store: Store) -> Section:
             f"Rubric {RESTRICTIVENESS_VERSION}: each license version scored 0-1 from the "
             "license engine's terms (non-commercial, user thresholds, territory exclusions, "
             "field-of-use and output-use restrictions, naming duties...). Half-yearly mean over "
-            "open-weight releases whose license is scored, by the developer's region; then the "
-            "successive licenses of Llama, Qwen and DeepSeek models."
+            "open-weight releases whose license is scored, by the developer's region (the chart "
+            f"hides means over fewer than {MIN_MEAN_BASE} releases; the table keeps them); then "
+            "the successive licenses of Llama, Qwen and DeepSeek models."
         ),
         rows=rows,
         columns=[
@@ -296,120 +361,16 @@ def restrictiveness_section(store: Store) -> Section:
     )
 
 
-ROW_PX = 28  # height of one lab's row in the signals chart, so every lab keeps its label
-
-
-def signals_height(labs: int) -> int:
-    return max(400, ROW_PX * labs + 120)
-
-
-def signals_section(store: Store) -> Section:
-    items = alerts_json(alerts(store))["alerts"]
-    rows = to_jsonable(items)
-    for r in rows:
-        r["sources"] = ", ".join(r["sources"])
-    fig = go.Figure()
-    for direction, color in DIRECTION_COLORS.items():
-        mine = [r for r in rows if r["direction"] == direction]
-        fig.add_trace(
-            go.Scatter(
-                x=[r["date"] for r in mine],
-                y=[r["organization"] for r in mine],
-                mode="markers",
-                name=direction,
-                marker={
-                    "color": color,
-                    "size": 10,
-                    "symbol": SYMBOLS[direction],
-                },
-                text=[f"{r['signal']}: {r['evidence']}" for r in mine],
-                hovertemplate="%{x} %{y}<br>%{text}<extra></extra>",
-            )
-        )
-    labs = sorted({r["organization"] for r in rows}, reverse=True)  # a-z from the top
-    fig.update_layout(
-        height=signals_height(len(labs)),
-        margin={"t": 30, "l": 140},
-        yaxis={
-            "type": "category",
-            "tickmode": "array",
-            "tickvals": labs,
-            "ticktext": labs,
-            "categoryorder": "array",
-            "categoryarray": labs,
-            "dtick": 1,
-            "automargin": True,
-        },
-    )
-    counts = Counter(r["direction"] for r in rows)
-    return Section(
-        key="tap_signals",
-        title="Tap signals: which labs are closing or opening",
-        description=(
-            "Dated events per lab: a flagship kept closed after open predecessors (or the "
-            "reverse), a first open release, a year without open releases, a license more or "
-            "less restrictive than the previous one, open models trailing the lab's own closed "
-            "flagship by a growing margin; plus curated events, each with its source URL."
-        ),
-        rows=rows,
-        columns=["date", "organization", "direction", "signal", "evidence", "sources"],
-        figure=fig,
-        summary=[
-            f"{counts.get('closing', 0)} closing and {counts.get('opening', 0)} opening signals"
-        ],
-    )
-
-
-def downloads_section(store: Store) -> Section:
-    t = trend(store, "downloads_share", "region")
-    rows = t.series
-    fig = go.Figure()
-    for region in sorted({r["group"] for r in rows}, key=lambda g: (g == "unknown", g)):
-        mine = [r for r in rows if r["group"] == region]
-        fig.add_trace(
-            go.Bar(
-                x=[r["period"] for r in mine],
-                y=[r["share"] for r in mine],
-                name=region,
-                marker_color=REGION_COLORS.get(region, "#d9d9d9"),
-            )
-        )
-    fig.update_layout(
-        barmode="stack",
-        height=380,
-        margin={"t": 30},
-        yaxis={"title": "share of Hub downloads", "range": [0, 1]},
-        xaxis={"categoryorder": "category ascending"},
-    )
-    cav = t.caveats
-    summary = [
-        f"caveat: {cav.get('unknown_region_share', 0):.1%} of the downloads of dated Hub models "
-        f"are by authors of unknown region ({cav.get('unmapped_author_share', 0):.1%} map to no "
-        "organization); the regional shares describe the mapped remainder only",
-        f"{cav.get('downloads', 0):,} downloads of Hub models with a creation date",
-    ]
-    return Section(
-        key="downloads_share",
-        title="Share of Hub downloads by the developer's region (mostly unknown)",
-        description=(
-            "Downloads of Hub models by the half-year the model was created, split by the "
-            "region of the organization its author maps to (models.organization, the "
-            "organizations table). Authors that map to no organization with a region are "
-            "'unknown': most downloads, so read the regional shares as a lower bound. No region "
-            "is guessed."
-        ),
-        rows=rows,
-        columns=["period", "group", "downloads", "share", "unknown_region_share"],
-        figure=fig,
-        summary=summary,
-    )
-
-
 SECTIONS: list[SectionBuilder] = [
     gap_section,
     arena_gap_section,
     openness_section,
     restrictiveness_section,
     downloads_section,
+    built_on_section,
     signals_section,
+    indicators_section,
 ]
+
+
+__all__ = ["ROW_PX", "SECTIONS", "SIGNALS_SINCE", "signals_height"]

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from robinet.errors import InputDataError
-from robinet.trends.signals import Alert
+from robinet.trends.signals import HIGH, Alert
 
 
 class Event(BaseModel):
@@ -39,6 +39,7 @@ class Event(BaseModel):
             signal=self.signal,
             evidence=" ".join(self.evidence.split()),
             sources=tuple(str(u) for u in self.sources),
+            confidence=HIGH,  # the lab's own announcement or license text
         )
 
 

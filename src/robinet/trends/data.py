@@ -38,9 +38,19 @@ ARENA_SOURCE = "arena"  # the source of the licensed releases first seen on the 
 
 
 def eci_points(store: Store) -> list[ScorePoint]:
-    """Epoch Capabilities Index scores with a date (one point per model version)."""
+    """Epoch Capabilities Index scores with a date (one point per model version). A blank
+    access field takes the tier the merged releases give (by name key); a release with a Hub
+    repository and no tier counts as published weights."""
     return [
-        ScorePoint(p.name, p.organization, p.region, p.date, p.score, p.tier)
+        ScorePoint(
+            p.name,
+            p.organization,
+            p.region,
+            p.date,
+            p.score,
+            p.tier,
+            weights_published=p.tier is None and p.hub_repo is not None,
+        )
         for p in queries.capability_scores(store, "eci")
     ]
 
@@ -175,6 +185,8 @@ class LicensedRelease:
     license: str | None  # knowledge-base id
     restrictiveness: float | None
     source: str
+    base_model: str | None = None
+    base_organization: str | None = None
 
 
 def licensed_open_releases(store: Store) -> list[LicensedRelease]:
@@ -233,6 +245,8 @@ def licensed_open_releases(store: Store) -> list[LicensedRelease]:
                 license=lid,
                 restrictiveness=None if res is None else res.score,
                 source=r.source,
+                base_model=r.base_model,
+                base_organization=r.base_organization,
             )
         )
     return sorted(out, key=lambda r: (r.date, r.name))
@@ -263,5 +277,5 @@ def balanced_releases(store: Store) -> list[Release]:
 def balanced_releases_by_lab(
     store: Store, labs: list[str] | None = None
 ) -> dict[str, list[Release]]:
-    """`balanced_releases` under each organization that made them (co-authors included)."""
+    """`balanced_releases` under their primary developer (co-authors are not credited)."""
     return queries.dated_releases_by_lab(store, BALANCED_SOURCE, labs)

@@ -6,8 +6,12 @@ At each date d of the series:
     score_gap      = best_closed.score - best_open.score
     lag_months     = d - t, in months of 30.44 days, where t is the first date a closed model
                      reached best_open.score; 0 when no closed model has reached it yet.
-Models whose access is unknown are left out of both sides, and counted. `by region` keeps the
-closed frontier whole and takes the best open model among one region's developers.
+Models whose access is unknown are left out of both sides, and counted; a model whose tier no
+source gives but whose weights are on the Hub counts as open. The series runs to the last date
+of the index (unknown-access models included in that range). `by region` keeps the closed
+frontier whole and takes the best open model among one region's developers; each regional
+point carries `open_models` (n) and `floor` (the region's best-scoring model to date is of
+unknown access, so its best open score may be higher than shown).
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ class ScorePoint:
     date: dt.date
     score: float
     tier: str | None  # None: access unknown
+    weights_published: bool = False  # a Hub repository holds its weights (tier unknown)
 
     @property
     def is_open(self) -> bool | None:
         if self.tier is None:
-            return None
+            return True if self.weights_published else None
         return Tier(self.tier) in OPEN_TIERS
 
 
@@ -53,6 +58,9 @@ class GapPoint:
     best_closed: Best | None
     score_gap: float | None
     lag_months: float | None
+    open_models: int = 0  # open models released on or before the date (n of the open side)
+    closed_models: int = 0
+    floor: bool = False  # a better model of unknown access exists: the open best is a floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +100,26 @@ def gap_series(
     open_points: Sequence[ScorePoint],
     closed_points: Sequence[ScorePoint],
     dates: Iterable[dt.date],
+    unknown_points: Sequence[ScorePoint] = (),
 ) -> list[GapPoint]:
-    """The gap at each date (pure; both inputs hold points of known access only)."""
+    """The gap at each date (pure; the open and closed inputs hold points of known access;
+    `unknown_points`, of unknown access, only mark a point whose open best is a floor)."""
     closed_sorted = sorted(closed_points, key=lambda p: (p.date, -p.score))
     out: list[GapPoint] = []
     for d in sorted(set(dates)):
-        o = _best([p for p in open_points if p.date <= d])
-        c = _best([p for p in closed_sorted if p.date <= d])
+        mine = [p for p in open_points if p.date <= d]
+        theirs = [p for p in closed_sorted if p.date <= d]
+        o = _best(mine)
+        c = _best(theirs)
         if o is None and c is None:
             continue
+        floor = o is not None and any(p.date <= d and p.score > o.score for p in unknown_points)
         gap = None if o is None or c is None else round(c.score - o.score, 4)
         lag: float | None = None
         if o is not None:
             reached = next((p for p in closed_sorted if p.date <= d and p.score >= o.score), None)
             lag = 0.0 if reached is None else months_between(reached.date, d)
-        out.append(GapPoint(d, o, c, gap, lag))
+        out.append(GapPoint(d, o, c, gap, lag, len(mine), len(theirs), floor))
     return out
 
 
@@ -119,7 +132,8 @@ def capability_gap(
 ) -> GapResult:
     """Split points by access, leave unknown access out (counted), and build the series.
 
-    Default dates: every month end from the first month where both sides have a model.
+    Default dates: every month end from the first month where both sides have a model to the
+    last date of the index (every point's date, unknown access included).
     """
     known: list[ScorePoint] = []
     unknown: list[ScorePoint] = []
@@ -130,7 +144,7 @@ def capability_gap(
     if dates is None:
         if opens and closed:
             start = max(min(p.date for p in opens), min(p.date for p in closed))
-            end = max(p.date for p in known)
+            end = max(p.date for p in [*known, *unknown])
             grid = month_ends(start, end)
         else:
             grid = []
@@ -140,10 +154,11 @@ def capability_gap(
     if by_region:
         for region in sorted({p.region for p in opens if p.region}):
             mine = [p for p in opens if p.region == region]
-            regions[region] = [g for g in gap_series(mine, closed, grid) if g.best_open]
+            hidden = [p for p in unknown if p.region == region]
+            regions[region] = [g for g in gap_series(mine, closed, grid, hidden) if g.best_open]
     return GapResult(
         benchmark=benchmark,
-        series=gap_series(opens, closed, grid),
+        series=gap_series(opens, closed, grid, unknown),
         by_region=regions,
         models=len(known),
         excluded_unknown_access=len(unknown),

@@ -12,7 +12,7 @@ from robinet.openness.restrictiveness import RESTRICTIVENESS_VERSION, license_re
 from robinet.store import Store
 from robinet.store.queries.landscape import resolve_organization
 from robinet.store.queries.trends import organization
-from robinet.trends.alerts import alerts_json, lab_alerts, tap_data
+from robinet.trends.alerts import alerts_json, lab_alerts, lab_indicators, tap_data
 from robinet.trends.series import open_share_series, releases_series
 
 
@@ -72,5 +72,5 @@ def lab_story(store: Store, org: str) -> dict[str, Any]:
         "restrictiveness_version": RESTRICTIVENESS_VERSION,
         "openness": {"summary": summary[0] if summary else None, "releases": openness_rows},
         "rubric_version": scored[0].score.rubric_version if scored else None,
-        **alerts_json(lab_alerts(store, oid, data=data)),
+        **alerts_json(lab_alerts(store, oid, data=data), lab_indicators(store, oid, data=data)),
     }

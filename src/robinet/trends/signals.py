@@ -1,30 +1,40 @@
-"""Tap signals: dated events per lab, closing or opening, each with its evidence.
+"""Tap signals: dated decisions of one lab that close or open the tap, each with the
+releases compared, the coverage window of the sources it rests on, and a confidence.
 
-Detectors are pure functions over one lab's records:
+A release belongs to its primary developer; co-authors are never credited with it. Detectors
+are pure functions over one lab's records:
 
 - `flagship_signals`: the lab's new best capability score (ECI) comes from a closed model while
   its previous best was open (closing: a flagship kept API-only or withheld after open
   predecessors), or from an open model while the previous best was closed (opening).
-- `cadence_signals`: a first open-weight release after closed ones (opening); twelve months
-  with closed releases and no open one, after an open release (closing), raised only when the
-  sources that recorded those releases cover the whole window; the open release that ends
-  such a hiatus (opening).
-- `license_signals`: an open release under a license the lab had not used before, more
-  (closing) or less (opening) restrictive than the license of its previous open release.
-- `own_gap_signals`: the lab's best open model trails its own best closed model by a margin
-  that grew (closing) or shrank (opening) by at least `threshold` across its releases.
+- `cadence_signals`: a first open-weight release after closed ones (opening) and a first closed
+  release after open ones (closing); twelve months with closed releases and no open one, after
+  an open release (closing), and the open release that ends such a hiatus (opening).
+- `license_signals`: an open release of a family under a license the lab chose (not one
+  inherited from another lab's base model), more (closing) or less (opening) restrictive than
+  the family's previous open release.
 - curated catalog events (data/catalog/events.yaml), each with its source URL.
+
+No detected signal rests on the last `MARGIN_DAYS` of a source's coverage (`sources.date_max`):
+the newest months of a table are its least complete.
+
+`own_gap_indicators` (open models trailing the lab's own closed flagship by a margin that grew
+or shrank) are indicators, not decisions: they are reported apart, never as closing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from robinet.domain import slug
 from robinet.model import OPEN_TIERS, Tier
 
 CLOSING, OPENING = "closing", "opening"
+MARGIN_DAYS = 90  # no signal rests on the last three months of a source's coverage
+HIGH, MEDIUM, LOW = "high", "medium", "low"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,7 @@ class LabRelease:
     license: str | None = None  # knowledge-base id
     restrictiveness: float | None = None
     source: str = ""  # source names, comma-separated when several gave the release
+    inherited: bool = False  # the license comes with another lab's base model
 
     @property
     def is_open(self) -> bool | None:
@@ -57,6 +68,16 @@ def split_sources(*fields: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Compared:
+    """A release a signal compares: its name, date, tier and license (when known)."""
+
+    name: str
+    date: dt.date | None
+    tier: str | None
+    license: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
     organization: str
     date: dt.date
@@ -64,6 +85,23 @@ class Alert:
     signal: str
     evidence: str
     sources: tuple[str, ...]
+    compared: tuple[Compared, ...] = ()
+    window: tuple[dt.date, dt.date] | None = None  # coverage the signal rests on
+    confidence: str = MEDIUM  # high | medium | low
+
+
+def _cmp(r: LabRelease) -> Compared:
+    return Compared(r.name, r.date, r.tier, r.license)
+
+
+def observed_end(
+    sources: Iterable[str], coverage: Mapping[str, dt.date] | None, default: dt.date
+) -> dt.date:
+    """The last day a signal resting on `sources` may fall on: the earliest coverage end among
+    them (the least complete source bounds what is observed), less `MARGIN_DAYS`."""
+    ends = [coverage[s] for s in sources if coverage and s in coverage]
+    end = min(ends) if ends else default
+    return min(end, default) - dt.timedelta(days=MARGIN_DAYS)
 
 
 def _open(tier: str | None) -> bool | None:
@@ -74,17 +112,48 @@ def flagship_signals(
     org: str,
     scored: Iterable[tuple[str, dt.date, str | None, float]],
     source: str = "epoch-eci",
+    *,
+    data_end: dt.date | None = None,
+    open_flags: Mapping[str, bool] | None = None,
+    unscored: Sequence[LabRelease] = (),
 ) -> list[Alert]:
-    """Scored models (name, date, tier, score) of one lab -> flagship closing/opening alerts."""
+    """Scored models (name, date, tier, score) of one lab -> flagship closing/opening alerts.
+
+    `open_flags` (name -> open) overrides a blank tier (weights on the Hub); `data_end` (the
+    index's coverage end) drops signals in its last `MARGIN_DAYS`. `unscored`: the lab's
+    notable releases the index lists without a score; when one of them has the previous best's
+    access and falls between the previous best and the new one, or (for a closing signal) is
+    closed and falls between the lab's last closed best and the new one, the comparison is not
+    observed: the unscored model may be the real best (Gemini 1.5 Pro, unscored beside Gemini
+    1.0 Pro, makes neither Gemma 2 27B nor Gemini 2.0 Pro a change of flagship)."""
     out: list[Alert] = []
-    best: tuple[str, dt.date, bool, float] | None = None
+    best: tuple[str, dt.date, bool, float, str | None] | None = None
+    bests: list[tuple[str, dt.date, bool, float, str | None]] = []
     seen_open = False
+    last = None if data_end is None else data_end - dt.timedelta(days=MARGIN_DAYS)
     for name, date, tier, value in sorted(scored, key=lambda s: (s[1], -s[3], s[0])):
         is_open = _open(tier)
+        if is_open is None and open_flags is not None:
+            is_open = open_flags.get(name)
         if is_open is None:
             continue
         if best is not None and value > best[3] and is_open != best[2]:
-            if not is_open and seen_open:
+            compared = (Compared(best[0], best[1], best[4]), Compared(name, date, tier))
+            window = (best[1], data_end) if data_end else None
+            recent = last is not None and date > last
+            prev_open = best[2]
+            recent = recent or any(
+                u.is_open == prev_open and best[1] <= u.date <= date for u in unscored
+            )
+            before = [b for b in bests if b[2] == is_open]
+            recent = recent or (
+                not is_open  # a closed model unscored before: the open best was never the best
+                and any(
+                    not u.is_open and (not before or before[-1][1] <= u.date) and u.date < date
+                    for u in unscored
+                )
+            )
+            if not is_open and seen_open and not recent:
                 out.append(
                     Alert(
                         org,
@@ -94,24 +163,60 @@ def flagship_signals(
                         f"{name} ({tier}, score {value:g}) became the lab's best model after "
                         f"open-weight {best[0]} (score {best[3]:g})",
                         (source,),
+                        compared,
+                        window,
+                        HIGH if value - best[3] >= 3 else MEDIUM,
                     )
                 )
-            elif is_open:
+            elif is_open and not recent:
                 out.append(
                     Alert(
                         org,
                         date,
                         OPENING,
                         "flagship_opened",
-                        f"open-weight {name} ({tier}, score {value:g}) became the lab's best "
-                        f"model, above closed {best[0]} (score {best[3]:g})",
+                        f"open-weight {name} ({tier or 'weights on the Hub'}, score "
+                        f"{value:g}) became the lab's best model, above closed {best[0]} "
+                        f"(score {best[3]:g})",
                         (source,),
+                        compared,
+                        window,
+                        HIGH if value - best[3] >= 3 else MEDIUM,
                     )
                 )
         seen_open = seen_open or is_open
         if best is None or value > best[3]:
-            best = (name, date, is_open, value)
+            best = (name, date, is_open, value, tier)
+            bests.append(best)
     return out
+
+
+def _first_kind_after(
+    org: str, known: Sequence[LabRelease], *, want_open: bool, min_before: int
+) -> Alert | None:
+    """The first release of one kind (open or closed) after `min_before` of the other."""
+    before: list[LabRelease] = []
+    for r in known:
+        if bool(r.is_open) == want_open:
+            if len(before) < min_before:
+                return None
+            kind = "open-weight" if want_open else "closed"
+            other = "closed" if want_open else "open-weight"
+            span = (r.date - before[0].date).days
+            return Alert(
+                org,
+                r.date,
+                OPENING if want_open else CLOSING,
+                "first_open_release" if want_open else "first_closed_release",
+                f"{r.name} ({r.tier}) is the lab's first {kind} release, after "
+                f"{len(before)} {other} releases ({before[0].date} to {before[-1].date})",
+                split_sources(*(x.source for x in (*before, r))),
+                (*(_cmp(x) for x in before[-3:]), _cmp(r)),
+                (before[0].date, r.date),
+                HIGH if len(before) >= 3 and span >= 365 else MEDIUM if span >= 180 else LOW,
+            )
+        before.append(r)
+    return None
 
 
 def cadence_signals(
@@ -123,35 +228,22 @@ def cadence_signals(
     hiatus_days: int = 365,
     min_closed: int = 2,
 ) -> list[Alert]:
-    """First open release after closed ones; a year of closed-only releases after an open one,
-    and the open release that ends it.
+    """First open release after closed ones (and the first closed one after open ones); a year
+    of closed-only releases after an open one, and the open release that ends it.
 
     A hiatus window [open release, +hiatus_days] is raised only when it has passed in the
-    data: it must end on or before `data_end` (the release sources' coverage end) and, when
-    `coverage` (source -> last date it covers) is given, on or before the coverage end of the
-    sources that recorded the closed releases in it. The data never speaks past its end.
+    data, `MARGIN_DAYS` before the end of the sources that would show it: `data_end` (the
+    release sources' coverage end), the coverage ends of the sources that recorded the lab's
+    last open release (they would record the next one) and of those that recorded the closed
+    releases in it (`coverage`: source -> last date it covers). The data never speaks past its
+    end, nor in its least complete months.
     """
     out: list[Alert] = []
     known = sorted((r for r in releases if r.is_open is not None), key=lambda r: (r.date, r.name))
-    closed_before = 0
-    seen_open = False
-    for r in known:
-        if r.is_open:
-            if not seen_open and closed_before >= min_closed:
-                out.append(
-                    Alert(
-                        org,
-                        r.date,
-                        OPENING,
-                        "first_open_release",
-                        f"{r.name} ({r.tier}) is the lab's first open-weight release, after "
-                        f"{closed_before} closed releases",
-                        r.sources,
-                    )
-                )
-            seen_open = True
-        else:
-            closed_before += 1
+    for want_open in (True, False):
+        first = _first_kind_after(org, known, want_open=want_open, min_before=min_closed)
+        if first is not None:
+            out.append(first)
     opens = [r for r in known if r.is_open]
     for i, last_open in enumerate(opens):
         nxt = next((o for o in opens[i + 1 :] if o.date > last_open.date), None)
@@ -169,7 +261,10 @@ def cadence_signals(
             ends = [coverage[s] for s in evidence_sources if s in coverage]
             if ends:
                 observed = min(observed, max(ends))
-        if end > observed:
+            open_ends = [coverage[s] for s in last_open.sources if s in coverage]
+            if open_ends:
+                observed = min(observed, min(open_ends))
+        if end > observed - dt.timedelta(days=MARGIN_DAYS):
             continue  # the window has not passed in the sources that would show it
         out.append(
             Alert(
@@ -180,7 +275,10 @@ def cadence_signals(
                 f"no open-weight release in the {hiatus_days} days after {last_open.name} "
                 f"({last_open.date}), while {len(closed_after)} closed models were released "
                 f"({', '.join(r.name for r in closed_after[:4])})",
-                evidence_sources,
+                split_sources(*last_open.sources, *evidence_sources),
+                (_cmp(last_open), *(_cmp(r) for r in closed_after[:4])),
+                (last_open.date, observed),
+                HIGH if len(closed_after) >= 4 else MEDIUM,
             )
         )
         if nxt is not None:
@@ -197,29 +295,57 @@ def cadence_signals(
                     f"{last_open.name} ({last_open.date}); {len(closed_between)} closed models "
                     "were released in between",
                     nxt.sources,
+                    (_cmp(last_open), _cmp(nxt)),
+                    (last_open.date, nxt.date),
+                    HIGH if len(closed_between) >= 4 else MEDIUM,
                 )
             )
     return out
 
 
+_FAMILY = re.compile(r"[a-z]+")
+_NUMBERS = re.compile(r"\d+")
+
+
+def same_model(a: str, b: str) -> bool:
+    """Two names of one model as different sources spell it: same family, same numbers
+    ('Qwen2.5 Instruct (72B)' and 'Qwen2.5-72B'; not 'Gemini 1.5 Pro' and 'Gemini 1.0 Pro')."""
+    return family_of(a) == family_of(b) and sorted(_NUMBERS.findall(slug(a))) == sorted(
+        _NUMBERS.findall(slug(b))
+    )
+
+
+def family_of(name: str) -> str:
+    """A release's family: the first word of its name key, without a 'meta-' prefix and
+    version digits ('Meta-Llama-3.1-8B' and 'Llama 2' are 'llama', 'Qwen2.5-72B' is 'qwen')."""
+    key = slug(name).removeprefix("meta-")
+    found = _FAMILY.match(key)
+    return found.group(0) if found else key
+
+
 def license_signals(
     org: str, releases: Sequence[LabRelease], *, epsilon: float = 0.01
 ) -> list[Alert]:
-    """An open release under a new license more/less restrictive than the previous one's."""
+    """An open release of a family under a license the lab had not used for it, more or less
+    restrictive than the family's previous open release's. Releases whose license is inherited
+    from another lab's base model (`inherited`) are not the lab's choice and are skipped."""
     out: list[Alert] = []
-    prev: LabRelease | None = None
-    used: set[str] = set()
+    prev: dict[str, LabRelease] = {}
+    used: dict[str, set[str]] = {}
     for r in sorted(releases, key=lambda r: (r.date, r.name)):
-        if not r.is_open or r.license is None or r.restrictiveness is None:
+        if not r.is_open or r.license is None or r.restrictiveness is None or r.inherited:
             continue
+        family = family_of(r.name)
+        before = prev.get(family)
+        seen = used.setdefault(family, set())
         if (
-            prev is not None
-            and r.license not in used
-            and prev.license != r.license
-            and prev.date < r.date  # same day: the order of the two is unknown
+            before is not None
+            and r.license not in seen
+            and before.license != r.license
+            and before.date < r.date  # same day: the order of the two is unknown
         ):
-            assert prev.restrictiveness is not None
-            delta = r.restrictiveness - prev.restrictiveness
+            assert before.restrictiveness is not None
+            delta = r.restrictiveness - before.restrictiveness
             if abs(delta) > epsilon:
                 closing = delta > 0
                 out.append(
@@ -229,39 +355,43 @@ def license_signals(
                         CLOSING if closing else OPENING,
                         "license_tightened" if closing else "license_loosened",
                         f"{r.name} is released under {r.license} (restrictiveness "
-                        f"{r.restrictiveness:.2f}); the previous open release {prev.name} used "
-                        f"{prev.license} ({prev.restrictiveness:.2f})",
-                        r.sources,
+                        f"{r.restrictiveness:.2f}); the family's previous open release "
+                        f"{before.name} used {before.license} ({before.restrictiveness:.2f})",
+                        split_sources(*r.sources, *before.sources),
+                        (_cmp(before), _cmp(r)),
+                        (before.date, r.date),
+                        HIGH if abs(delta) >= 0.1 else MEDIUM,
                     )
                 )
-        used.add(r.license)
-        prev = r
+        seen.add(r.license)
+        prev[family] = r
     return out
 
 
-def own_gap_signals(
+def own_gap_indicators(
     org: str,
     scored: Iterable[tuple[str, dt.date, str | None, float]],
     *,
     threshold: float = 3.0,
     source: str = "epoch-eci",
 ) -> list[Alert]:
-    """The lab's best open vs its own best closed score: a margin that grew or shrank."""
+    """The lab's best open vs its own best closed score: a margin that grew or shrank. An
+    indicator of the lab's two tracks, not a decision to close (reported apart)."""
     out: list[Alert] = []
-    best_open: tuple[str, float] | None = None
-    best_closed: tuple[str, float] | None = None
+    best_open: tuple[str, dt.date, str | None, float] | None = None
+    best_closed: tuple[str, dt.date, str | None, float] | None = None
     anchor: float | None = None  # the margin at the last signal (or the first measurement)
     for name, date, tier, value in sorted(scored, key=lambda s: (s[1], s[0])):
         is_open = _open(tier)
         if is_open is None:
             continue
-        if is_open and (best_open is None or value > best_open[1]):
-            best_open = (name, value)
-        if not is_open and (best_closed is None or value > best_closed[1]):
-            best_closed = (name, value)
+        if is_open and (best_open is None or value > best_open[3]):
+            best_open = (name, date, tier, value)
+        if not is_open and (best_closed is None or value > best_closed[3]):
+            best_closed = (name, date, tier, value)
         if best_open is None or best_closed is None:
             continue
-        margin = best_closed[1] - best_open[1]
+        margin = best_closed[3] - best_open[3]
         if anchor is None:
             anchor = margin
             continue
@@ -274,13 +404,22 @@ def own_gap_signals(
                     date,
                     CLOSING if widened else OPENING,
                     "open_trailing_own_flagship" if widened else "open_catching_own_flagship",
-                    f"best open {best_open[0]} ({best_open[1]:g}) vs own best closed "
-                    f"{best_closed[0]} ({best_closed[1]:g}): margin {margin:+g}, was {anchor:+g}",
+                    f"best open {best_open[0]} ({best_open[3]:g}) vs own best closed "
+                    f"{best_closed[0]} ({best_closed[3]:g}): margin {margin:+g}, was {anchor:+g}",
                     (source,),
+                    (
+                        Compared(best_open[0], best_open[1], best_open[2]),
+                        Compared(best_closed[0], best_closed[1], best_closed[2]),
+                    ),
+                    None,
+                    MEDIUM,
                 )
             )
             anchor = margin
     return out
+
+
+own_gap_signals = own_gap_indicators  # the former name
 
 
 def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
@@ -306,7 +445,14 @@ def merge_alerts(alerts: Iterable[Alert]) -> list[Alert]:
         evidence = (
             prev.evidence if a.evidence in prev.evidence else f"{prev.evidence} | {a.evidence}"
         )
+        names = {c.name for c in prev.compared}
+        rank = {LOW: 0, MEDIUM: 1, HIGH: 2}
         merged[key] = replace(
-            prev, evidence=evidence, sources=split_sources(*prev.sources, *a.sources)
+            prev,
+            evidence=evidence,
+            sources=split_sources(*prev.sources, *a.sources),
+            compared=(*prev.compared, *(c for c in a.compared if c.name not in names)),
+            window=prev.window or a.window,
+            confidence=max(prev.confidence, a.confidence, key=lambda c: rank.get(c, 0)),
         )
     return sort_alerts(merged.values())

@@ -136,3 +136,78 @@ def last_snapshot(store: Store) -> SnapshotInfo | None:
         "SELECT id, created_at, kind, source FROM snapshots ORDER BY id DESC LIMIT 1"
     ).fetchone()
     return None if row is None else SnapshotInfo(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class RootDerivatives:
+    """Hub models derived (at any depth) from one lineage root, by the derivative's region."""
+
+    root: str  # Hub id of a model with no known parent
+    root_organization: str | None
+    root_region: str | None
+    derivative_region: str  # 'unknown' when the derivative's author maps to no region
+    derivatives: int
+
+
+_HUB_ORG = (
+    "WITH hf AS (SELECT lower(h) AS h, min(id) AS id FROM "
+    "(SELECT unnest(hf_orgs) AS h, id FROM organizations) GROUP BY lower(h)), "
+    "owner AS (SELECT m.hf_id, coalesce(m.organization, hf.id, o2.id) AS org "
+    "FROM models m LEFT JOIN hf ON hf.h = lower(coalesce(m.author, split_part(m.hf_id, '/', 1))) "
+    "LEFT JOIN organizations o2 ON hf.id IS NULL AND o2.id = name_slug(m.author)) "
+)
+
+
+def lineage_roots(store: Store) -> list[RootDerivatives]:
+    """Every lineage root (an ancestor in `lineage_closure` that has no ancestor itself) with
+    the number of its derivatives per derivative region; organizations from the Hub namespace
+    (models.organization, organizations.hf_orgs), regions from the organizations table."""
+    rows = store.con.execute(
+        _HUB_ORG
+        + """
+        , roots AS (SELECT DISTINCT ancestor AS root FROM lineage_closure c
+                    WHERE NOT EXISTS (SELECT 1 FROM lineage_closure p WHERE p.model = c.ancestor))
+        SELECT r.root, ro.org, orr.region, coalesce(od.region, 'unknown'),
+               count(DISTINCT c.model)
+        FROM roots r JOIN lineage_closure c ON c.ancestor = r.root
+        LEFT JOIN owner ro ON ro.hf_id = r.root
+        LEFT JOIN organizations orr ON orr.id = ro.org
+        LEFT JOIN owner d ON d.hf_id = c.model
+        LEFT JOIN organizations od ON od.id = d.org
+        GROUP BY ALL ORDER BY r.root, 4
+        """
+    ).fetchall()
+    return [RootDerivatives(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SampleDownloads:
+    """A Hub model of one sample (source) with the organization its author maps to."""
+
+    hf_id: str
+    author: str | None
+    organization: str | None  # None: the author maps to no organization
+    downloads: int
+
+
+def sample_downloads(store: Store, source: str) -> list[SampleDownloads]:
+    """The Hub models one source (e.g. 'hf-top-models', the 2024-09 sample) holds, with their
+    downloads and the organization their namespace maps to (never guessed)."""
+    rows = store.con.execute(
+        _HUB_ORG + "SELECT m.hf_id, m.author, owner.org, coalesce(m.downloads, 0) FROM models m "
+        "JOIN owner ON owner.hf_id = m.hf_id WHERE m.source = ? ORDER BY m.hf_id",
+        [source],
+    ).fetchall()
+    return [SampleDownloads(*row) for row in rows]
+
+
+def organization_regions(store: Store) -> dict[str, str | None]:
+    """Organization id -> region."""
+    rows = store.con.execute("SELECT id, region FROM organizations").fetchall()
+    return {oid: region for oid, region in rows}
+
+
+def organization_names(store: Store) -> dict[str, str]:
+    """Organization id -> display name."""
+    rows = store.con.execute("SELECT id, name FROM organizations").fetchall()
+    return {oid: name for oid, name in rows}

@@ -9,7 +9,7 @@ them. Parameters are bound; the open tier and the name slug are the macros of
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from robinet.errors import StoreError
@@ -57,7 +57,12 @@ def _rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple
 
 @dataclass(frozen=True, slots=True)
 class CapabilityScore:
-    """One model version's score on a capability benchmark (capability_scores)."""
+    """One model version's score on a capability benchmark (capability_scores).
+
+    `tier` is the benchmark's own access field; when it is blank, the merged release's tier
+    (matched by release id, else by name key) stands in, and `tier_source` says which gave it.
+    `hub_repo` is the matched release's Hub repository: published weights even when no source
+    names the tier (the Interconnects tracker lists open models only)."""
 
     name: str  # the release name when known, else the benchmark's model version
     model_version: str
@@ -66,22 +71,42 @@ class CapabilityScore:
     date: dt.date
     score: float
     tier: Tier | None  # None: access unknown
+    tier_source: str | None = None  # 'index', 'releases', or None when unknown
+    hub_repo: str | None = None
 
 
 def capability_scores(store: Store, benchmark: str = "eci") -> list[CapabilityScore]:
-    """Dated scores of one benchmark (default: the Epoch Capabilities Index), oldest first."""
+    """Dated scores of one benchmark (default: the Epoch Capabilities Index), oldest first;
+    a blank access field takes the merged release's tier (by release id, else name key)."""
     rows = _rows(
         store,
-        "SELECT coalesce(name, model_version), model_version, organization, region, date, "
-        "score, tier FROM capability_scores "
-        "WHERE benchmark = ? AND score IS NOT NULL AND date IS NOT NULL "
-        "ORDER BY date, model_version",
+        "SELECT coalesce(s.name, s.model_version), s.model_version, s.organization, s.region, "
+        "s.date, s.score, s.tier, coalesce(r.tier, r2.tier), coalesce(r.hf_id, r2.hf_id) "
+        "FROM capability_scores s "
+        "LEFT JOIN releases r ON r.id = s.release_id "
+        "LEFT JOIN releases r2 ON s.release_id IS NULL "
+        "AND r2.id = name_slug(coalesce(s.name, s.model_version)) "
+        "WHERE s.benchmark = ? AND s.score IS NOT NULL AND s.date IS NOT NULL "
+        "ORDER BY s.date, s.model_version",
         [benchmark],
     )
-    return [
-        CapabilityScore(name, version, org, region, date, float(score), as_tier(tier))
-        for name, version, org, region, date, score, tier in rows
-    ]
+    out = []
+    for name, version, org, region, date, score, tier, rel_tier, hub in rows:
+        source = "index" if tier is not None else ("releases" if rel_tier is not None else None)
+        out.append(
+            CapabilityScore(
+                name,
+                version,
+                org,
+                region,
+                date,
+                float(score),
+                as_tier(tier if tier is not None else rel_tier),
+                source,
+                hub,
+            )
+        )
+    return out
 
 
 def scored_organizations(store: Store) -> set[str]:
@@ -187,6 +212,8 @@ class ReleaseLicense:
     license_raw: str
     license_id: str | None  # knowledge-base id, when license_refs resolved one
     source: str  # the release's sources, comma-joined
+    base_model: str | None = None  # the model it was built from, when a source says
+    base_organization: str | None = None  # that base model's primary developer, when known
 
 
 def open_release_licenses(store: Store) -> list[ReleaseLicense]:
@@ -199,15 +226,17 @@ def open_release_licenses(store: Store) -> list[ReleaseLicense]:
         "(PARTITION BY subject ORDER BY license_id NULLS LAST, license_raw) = 1) "
         "SELECT r.name, r.organization, r.region, r.date, r.tier, "
         "coalesce(r.license_raw, lr.license_id, lr.license_raw), lr.license_id, "
-        "array_to_string(r.sources, ',') "
+        "array_to_string(r.sources, ','), r.base_model, "
+        "(SELECT min(b.organization) FROM releases b "
+        "WHERE b.id = name_slug(r.base_model)) "
         "FROM releases r LEFT JOIN lr ON lr.subject = r.id "
         "WHERE r.date IS NOT NULL AND is_open_tier(r.tier) "
         "AND coalesce(r.license_raw, lr.license_raw) IS NOT NULL "
         "ORDER BY r.date, r.name, r.id",
     )
     return [
-        ReleaseLicense(name, org, region, date, _TIERS[tier], raw, lid, source)
-        for name, org, region, date, tier, raw, lid, source in rows
+        ReleaseLicense(name, org, region, date, _TIERS[tier], raw, lid, source, base, base_org)
+        for name, org, region, date, tier, raw, lid, source, base, base_org in rows
     ]
 
 
@@ -255,20 +284,24 @@ def dated_releases_from(store: Store, source: str) -> list[Release]:
 def dated_releases_by_lab(
     store: Store, source: str, labs: list[str] | None = None
 ) -> dict[str, list[Release]]:
-    """The releases of `dated_releases_from`, under every organization that made them (the
-    primary one and its co-authors), oldest first; only `labs` when given."""
+    """The releases of `dated_releases_from` under their primary developer (the `organization`
+    column: the first organization, or the Hub namespace's owner), oldest first; only `labs`
+    when given. Co-authors are listed on each release (`organizations`), never credited with
+    it: a release is one lab's decision."""
     rows = _rows(
         store,
-        f"SELECT lab, {_RELEASE_COLUMNS} FROM (SELECT unnest(list_distinct("
-        "list_prepend(organization, coalesce(organizations, [])))) AS lab, "
-        f"{_RELEASE_COLUMNS} FROM releases WHERE {_DATED_FROM}) "
-        "WHERE lab IS NOT NULL AND (? IS NULL OR list_contains(?, lab)) "
-        "ORDER BY lab, date, id",
+        f"SELECT {_RELEASE_COLUMNS}, organizations, coalesce(notable, false) "
+        f"FROM releases WHERE {_DATED_FROM} "
+        "AND organization IS NOT NULL AND (? IS NULL OR list_contains(?, organization)) "
+        "ORDER BY organization, date, id",
         [source, labs, labs],
     )
     out: dict[str, list[Release]] = {}
-    for lab, *release in rows:
-        out.setdefault(lab, []).append(_release(tuple(release)))
+    for *release, coauthors, notable in rows:
+        r = _release(tuple(release))
+        r = replace(r, organizations=tuple(coauthors or ()), notable=bool(notable))
+        assert r.organization is not None
+        out.setdefault(r.organization, []).append(r)
     return out
 
 
@@ -309,6 +342,29 @@ def source_coverage(store: Store) -> dict[str, dt.date]:
     """Source name -> the last date its rows cover (`sources.date_max`)."""
     rows = _rows(store, "SELECT name, date_max FROM sources WHERE date_max IS NOT NULL")
     return {name: date for name, date in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceWindow:
+    """The dates a source's rows cover, its title and where its copy came from."""
+
+    name: str
+    title: str
+    origin: str
+    version: str | None
+    retrieved_at: dt.datetime | None
+    date_min: dt.date | None
+    date_max: dt.date | None
+
+
+def source_windows(store: Store) -> dict[str, SourceWindow]:
+    """Source name -> its coverage window and provenance (the `sources` table)."""
+    rows = _rows(
+        store,
+        "SELECT name, title, origin, version, retrieved_at, date_min, date_max FROM sources "
+        "ORDER BY name",
+    )
+    return {row[0]: SourceWindow(*row) for row in rows}
 
 
 def organization(store: Store, org_id: str) -> Organization | None:
