@@ -1,9 +1,17 @@
-"""Openness evidence from the store: one release's dimensions, from Epoch AI, the Hub and MOT.
+"""Openness evidence from the store: one release's dimensions, each with its source and words.
 
-Each dimension says where its value comes from. A release's own data decides weights, the
-weights license, training and inference code and the paper; a MOT evaluation of the same model
-(matched by Hub id or name) fills the dimensions the store knows nothing about. What no source
-covers stays unknown.
+Layers, the earlier winning (`merge_dimensions`):
+
+1. the release's own data: Epoch AI's access tier, code accessibility, link and (when the
+   importer keeps them) its training-dataset, accessibility-notes and reference fields; the
+   Hub row of its Hub id (license tag through the license engine, `arxiv:` and `dataset:`
+   tags, card metadata); a fetched model card (`robinet.openness.card`);
+2. its own MOT evaluation (components released, with their licenses);
+3. its family's evidence, for the dimensions that hold for the whole release
+   (`robinet.openness.family`), saying which release it comes from;
+4. what the access tier alone supports for the weights license (at most partial).
+
+What no source covers stays unknown.
 """
 
 from __future__ import annotations
@@ -13,6 +21,12 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from robinet.model import OPEN_TIERS, Tier
+from robinet.openness.card import card_dimensions, license_from_facts
+from robinet.openness.licensing import (
+    license_in_prose,
+    license_openness,
+    resolve_license,
+)
 from robinet.openness.mof import (
     CLOSED,
     OPEN,
@@ -20,10 +34,11 @@ from robinet.openness.mof import (
     UNKNOWN,
     MotEvaluation,
     is_osi,
+    license_status,
     mot_evaluations,
 )
 from robinet.openness.rubric import Dimension, dimensions_from_components
-from robinet.store.queries.openness import HubFacts, ReleaseFacts
+from robinet.store.queries.openness import EvidenceFact, HubFacts, ReleaseFacts
 
 # Epoch AI's code accessibility values.
 _CODE = {
@@ -47,6 +62,17 @@ _TIER_LICENSE = {
     Tier.UNRELEASED: CLOSED,
 }
 _NOT_A_LICENSE = {"unknown", "other", "none", "n/a", ""}
+# Links to a paper or a technical report (not a blog post or a product page).
+_PAPER_LINK = re.compile(
+    r"arxiv\.org/|openreview\.net/|aclanthology\.org/|proceedings\.|papers\.nips\.cc|"
+    r"\.pdf(\b|$)|doi\.org/|nature\.com/articles|science\.org/doi",
+    re.I,
+)
+# An Epoch AI training-dataset item that names no public dataset: "Unspecified unreleased",
+# anything unreleased, proprietary or internal, or a model's own corpus ("Llama 3 dataset").
+_UNRELEASED_DATA = re.compile(
+    r"\b(unreleased|unspecified|proprietary|internal|private|undisclosed)\b|^[\w .]+ dataset$", re.I
+)
 
 # The release fields each dimension is read from (see `field_sources`).
 FieldSources = Mapping[str, Sequence[str]]
@@ -64,17 +90,29 @@ def _hub_source(hub: HubFacts) -> str:
     return hub.source or "hub"
 
 
+def _fact_source(fact: EvidenceFact) -> str:
+    where = f" {fact.file}" if fact.file else ""
+    row = f" row {fact.row}" if fact.row is not None else ""
+    return f"{fact.source}{where}{row}".strip() if (where or row) else fact.source
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def release_dimensions(
     row: ReleaseFacts,
     hub: HubFacts | None = None,
     fields: FieldSources | None = None,
+    facts: Sequence[EvidenceFact] = (),
 ) -> dict[str, Dimension]:
-    """Dimensions from a release (and its Hub `models` row when there is one).
+    """Dimensions from a release, its Hub row and the quoted facts of its source rows.
 
     `fields` maps a release field (tier, license_raw, training_code, inference_code, link) to
     the sources that gave it (`release_facts`), so each dimension cites only those. The
-    weights license comes from a license (the Hub tag as the license engine resolved it, or
-    the release's own license string), never from the access tier: see `tier_license`.
+    weights license comes from a license (see `license_dimension`), never from the access
+    tier: see `tier_license`.
     """
     dims: dict[str, Dimension] = {}
     tier = Tier(row.tier) if row.tier else None
@@ -87,7 +125,7 @@ def release_dimensions(
     elif hub:
         dims["weights"] = Dimension(OPEN, f"weights on the Hub as {hub.hf_id}", _hub_source(hub))
 
-    lic = _license_dimension(row, hub, fields)
+    lic = license_dimension(row, hub, fields, facts)
     if lic is not None:
         dims["weights_license"] = lic
 
@@ -97,49 +135,130 @@ def release_dimensions(
                 _CODE[raw.strip().lower()], f"Epoch AI: {raw}", _cite(row, fields, dim)
             )
 
-    link = row.link or ""
-    tags = list(hub.tags) if hub else []
-    if "arxiv.org" in link:
-        dims["paper"] = Dimension(
-            PARTIAL,
-            f"public paper ({link}); its license is not known to be open",
-            _cite(row, fields, "link"),
-        )
-    elif hub and any(t.startswith("arxiv:") for t in tags):
-        where = next(t for t in tags if t.startswith("arxiv:"))
-        dims["paper"] = Dimension(
-            PARTIAL,
-            f"public paper ({where}); its license is not known to be open",
-            _hub_source(hub),
-        )
-    datasets = [t.removeprefix("dataset:") for t in tags if t.startswith("dataset:")]
-    if hub and datasets:
-        dims["training_data"] = Dimension(
-            PARTIAL, f"datasets named on the Hub: {', '.join(datasets[:5])}", _hub_source(hub)
-        )
+    paper = _paper(row, hub, fields, facts)
+    if paper is not None:
+        dims["paper"] = paper
+    data = _training_data(hub, facts)
+    if data is not None:
+        dims["training_data"] = data
+    if hub is not None:
+        for dim_name, card_dim in card_dimensions(hub, dims.get("weights_license")).items():
+            dims.setdefault(dim_name, card_dim)
     return dims
 
 
-def _license_dimension(
-    row: ReleaseFacts, hub: HubFacts | None, fields: FieldSources | None
+def _paper(
+    row: ReleaseFacts,
+    hub: HubFacts | None,
+    fields: FieldSources | None,
+    facts: Sequence[EvidenceFact],
 ) -> Dimension | None:
-    """The weights license from a license: the Hub tag (resolved by the license engine to a
-    knowledge-base id when it can be), else the release's license string."""
-    candidates: list[tuple[str, str]] = []
-    if hub:
-        for raw in (hub.license_id, hub.license):
-            if raw and raw.lower() not in _NOT_A_LICENSE:
-                candidates.append((raw.removeprefix("license:"), _hub_source(hub)))
-                break
-    raw = row.license_raw
-    if raw and raw.lower() not in _NOT_A_LICENSE:
-        candidates.append((raw, _cite(row, fields, "license_raw")))
-    if not candidates:
+    link = (row.link or "").rstrip(",")
+    reference = next((f for f in facts if f.field == "reference" and f.value), None)
+    if link and _PAPER_LINK.search(link):
+        title = f" {reference.value!r}" if reference else ""
+        return Dimension(
+            PARTIAL,
+            f"public paper{title} ({link}); its license is not known to be open",
+            _cite(row, fields, "link"),
+        )
+    tags = list(hub.tags) if hub else []
+    where = next((t for t in tags if t.startswith("arxiv:")), None)
+    if hub and where:
+        return Dimension(
+            PARTIAL,
+            f"public paper ({where}, Hub tag); its license is not known to be open",
+            _hub_source(hub),
+        )
+    return None
+
+
+def _training_data(hub: HubFacts | None, facts: Sequence[EvidenceFact]) -> Dimension | None:
+    tags = list(hub.tags) if hub else []
+    datasets = [t.removeprefix("dataset:") for t in tags if t.startswith("dataset:")]
+    if hub and datasets:
+        return Dimension(
+            PARTIAL,
+            f"datasets on the Hub, named by the card: {', '.join(datasets[:5])}",
+            _hub_source(hub),
+        )
+    epoch = next((f for f in facts if f.field == "training_dataset" and f.value), None)
+    if epoch is None or epoch.value is None:
         return None
-    lic, src = candidates[0]
+    items = [i.strip() for i in epoch.value.split(",") if i.strip()]
+    if all(_UNRELEASED_DATA.search(i) for i in items):
+        return Dimension(
+            CLOSED, f"Epoch AI, training dataset: {epoch.value!r}", _fact_source(epoch)
+        )
+    return Dimension(
+        PARTIAL,
+        f"Epoch AI, training dataset: {_short(epoch.value)!r} (named; release not known)",
+        _fact_source(epoch),
+    )
+
+
+def _from_license_id(lid: str | None, how: str, source: str) -> Dimension | None:
+    found = license_openness(lid) if lid else None
+    if found is None:
+        return None
+    return Dimension(
+        found.value,
+        f"{how}: {found.name} ({found.license_id}); {found.evidence}",
+        source,
+        found.osi,
+    )
+
+
+def license_dimension(
+    row: ReleaseFacts,
+    hub: HubFacts | None,
+    fields: FieldSources | None = None,
+    facts: Sequence[EvidenceFact] = (),
+) -> Dimension | None:
+    """The weights license from a license, judged by the license engine's terms: the Hub tag
+    (as the license engine resolved it), a fetched LICENSE file or card field, the license
+    named in Epoch AI's accessibility notes, the release's own license string; else, for a
+    license the knowledge base lacks, open only if it is OSI-approved or an open data license."""
+    if hub is not None:
+        raw = hub.license if hub.license and hub.license.lower() not in _NOT_A_LICENSE else None
+        lid = hub.license_id or (resolve_license(raw) if raw else None)
+        found = _from_license_id(lid, f"Hub license tag {raw or lid}", _hub_source(hub))
+        if found is not None:
+            return found
+        fetched = license_from_facts(hub)
+        if fetched is not None:
+            return fetched
+    for fact in facts:
+        if fact.field == "accessibility_notes" and fact.value:
+            named = license_in_prose(fact.value)
+            if named is not None:
+                found = _from_license_id(
+                    named[0], f"Epoch AI notes name {named[1]!r}", _fact_source(fact)
+                )
+                if found is not None:
+                    return found
+    raws: list[tuple[str, str]] = []
+    if hub is not None and hub.license and hub.license.lower() not in _NOT_A_LICENSE:
+        raws.append((hub.license.removeprefix("license:"), _hub_source(hub)))
+    if row.license_raw and row.license_raw.lower() not in _NOT_A_LICENSE:
+        lid = resolve_license(name=row.license_raw)
+        found = _from_license_id(
+            lid, f"license {row.license_raw!r}", _cite(row, fields, "license_raw")
+        )
+        if found is not None:
+            return found
+        raws.append((row.license_raw, _cite(row, fields, "license_raw")))
+    if not raws:
+        return None
+    lic, src = raws[0]
     if is_osi(lic):
-        return Dimension(OPEN, f"license {lic} (OSI-approved)", src)
-    return Dimension(PARTIAL, f"license {lic} (not an OSI-approved license)", src)
+        return Dimension(OPEN, f"license {lic} (OSI-approved)", src, True)
+    value, _ = license_status(lic, ("data",))
+    if value == OPEN:
+        return Dimension(OPEN, f"license {lic} (an open data license)", src, False)
+    return Dimension(
+        PARTIAL, f"license {lic} (not in the knowledge base; not an open license)", src, False
+    )
 
 
 def tier_license(row: ReleaseFacts, fields: FieldSources | None = None) -> dict[str, Dimension]:
@@ -161,6 +280,7 @@ def tier_license(row: ReleaseFacts, fields: FieldSources | None = None) -> dict[
             value,
             f"access tier {tier.value}: {why} (license text not resolved)",
             _cite(row, fields, "tier"),
+            False,
         )
     }
 
@@ -203,4 +323,17 @@ def mot_for(name: str | None, hf_id: str | None) -> MotEvaluation | None:
 
 
 def mot_dimensions(ev: MotEvaluation) -> dict[str, Dimension]:
-    return dimensions_from_components(ev.components)
+    """An evaluation's components as dimensions; the weights license judged by the license
+    engine's terms when the evaluation names a license the knowledge base knows."""
+    dims = dimensions_from_components(ev.components)
+    weights = ev.components.get("Model parameters (Final)")
+    if weights is not None and weights.license:
+        raw = weights.license
+        found = _from_license_id(
+            resolve_license(raw) or resolve_license(name=raw),
+            f"MOT: final weights under {raw!r}",
+            f"mot:{ev.file}",
+        )
+        if found is not None and weights.value != CLOSED:
+            dims["weights_license"] = found
+    return dims

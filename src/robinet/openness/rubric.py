@@ -1,6 +1,7 @@
 """The openness index: a versioned 0-1 rubric over dimensions, each open/partial/closed/unknown.
 
-    index     = sum(weight * credit) / sum(weight) over the dimensions whose value is known
+    index     = sum(weight * credit) / sum(weight) over the dimensions whose value is known,
+                given only when coverage >= MIN_COVERAGE (0.5): no headline without evidence
     coverage  = sum(weight of known dimensions) / sum(all weights)
     index_min = the index if every unknown dimension were closed; index_max if open
 
@@ -27,7 +28,9 @@ from robinet.openness.mof import (
     is_osi,
 )
 
-RUBRIC_VERSION = "openness-1.0"
+RUBRIC_VERSION = "openness-2.0"
+# Below this coverage the evidence is too thin for a headline: `index` is None (the bounds stay).
+MIN_COVERAGE = 0.5
 
 CREDIT = {OPEN: 1.0, PARTIAL: 0.5, CLOSED: 0.0}
 
@@ -51,12 +54,13 @@ class Dimension:
     value: str  # open | partial | closed | unknown
     evidence: str
     source: str
+    osi: bool | None = None  # weights_license only: False when open but not OSI-approved
 
 
 @dataclass(frozen=True, slots=True)
 class OpennessScore:
     model: str
-    index: float | None  # None when no dimension is known
+    index: float | None  # None when coverage < MIN_COVERAGE
     index_min: float
     index_max: float
     coverage: float
@@ -78,7 +82,7 @@ def score(model: str, dimensions: Mapping[str, Dimension]) -> OpennessScore:
     cls = rubric_class(dims)
     return OpennessScore(
         model=model,
-        index=round(earned / known, 4) if known else None,
+        index=round(earned / known, 4) if known and known / total >= MIN_COVERAGE else None,
         index_min=round(earned / total, 4),
         index_max=round((earned + unknown) / total, 4),
         coverage=round(known / total, 4),
@@ -95,7 +99,11 @@ def rubric_class(dims: Mapping[str, Dimension]) -> int | None:
 
     def v(name: str) -> str:
         d = dims.get(name)
-        return d.value if d else UNKNOWN
+        if d is None:
+            return UNKNOWN
+        if name == "weights_license" and d.value == OPEN and d.osi is False:
+            return PARTIAL  # an open data license on the weights: no conditional pass
+        return d.value
 
     tiers = [
         (3, ["weights_license"]),

@@ -1,10 +1,12 @@
 """Reads for the openness engine (robinet.openness): a release's evidence, set-based.
 
-A release's evidence is its `releases` row, the Hub `models` row of its Hub id, and the sources
-that gave each of its fields (`release_facts`). Every function fetches the evidence of many
-releases in one query: one release (`find_release`), every scored release
-(`scored_releases`), one organization's (`organization_releases`), or the releases matched to
-a batch of lookups (`match_releases`, the MOT agreement's 273 evaluations at once).
+A release's evidence is its `releases` row, the Hub `models` row of its Hub id, the sources
+that gave each of its fields (`release_facts`), and the quoted facts `openness_evidence` holds
+for its source rows or its Hub id (Epoch AI's notes, a fetched model card). Every function
+fetches the evidence of many releases in one query: one release (`find_release`), every
+scored release (`scored_releases`), one organization's (`organization_releases`), the
+releases matched to a batch of lookups (`match_releases`, the MOT agreement's 273 evaluations
+at once), or a family's members by id (`releases_by_id`).
 """
 
 from __future__ import annotations
@@ -41,8 +43,21 @@ class ReleaseFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceFact:
+    """One quoted fact of `openness_evidence`: a field, its value, the words behind it."""
+
+    field: str
+    value: str | None
+    quote: str | None
+    url: str | None
+    source: str
+    file: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class HubFacts:
-    """The Hub `models` row of a release's Hub id."""
+    """The Hub `models` row of a release's Hub id (and the fetched facts of that Hub id)."""
 
     hf_id: str
     license: str | None = None  # the raw license tag
@@ -50,6 +65,8 @@ class HubFacts:
     tags: tuple[str, ...] = ()
     downloads: int | None = None
     source: str | None = None
+    library_name: str | None = None
+    facts: tuple[EvidenceFact, ...] = ()  # openness_evidence of this Hub id
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +75,7 @@ class ReleaseEvidence:
     hub: HubFacts | None
     # field (CITED_FIELDS) -> the sources whose facts gave it; None: the release has no facts
     field_sources: Mapping[str, tuple[str, ...]] | None
+    facts: tuple[EvidenceFact, ...] = ()  # openness_evidence of the release's source rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +100,15 @@ _FACT_LISTS = ", ".join(
 )
 # The evidence of the releases a `picked (key, id, rank)` CTE names, in rank order. The Hub
 # row of a Hub id that differs from several models' only by case is the exact-case one.
+_FACT = (
+    "list(struct_pack(field := e.field, value := e.value, quote := e.quote, url := e.url, "
+    "source := e.source, file := e.file, row := e.row) "
+    "ORDER BY e.source, e.file, e.row, e.field, e.value)"
+)
 _EVIDENCE = f"""
 , hub AS (
-    SELECT p.key, m.hf_id, m.license, m.license_id, m.tags, m.downloads, m.source
+    SELECT p.key, m.hf_id, m.license, m.license_id, m.tags, m.downloads, m.source,
+           m.library_name
     FROM picked p JOIN releases r ON r.id = p.id
     JOIN models m ON lower(m.hf_id) = lower(r.hf_id)
     QUALIFY row_number() OVER (PARTITION BY p.key ORDER BY m.hf_id = r.hf_id DESC, m.hf_id) = 1
@@ -92,15 +116,46 @@ _EVIDENCE = f"""
     SELECT release_id, {_FACT_LISTS}
     FROM release_facts WHERE release_id IN (SELECT id FROM picked)
     GROUP BY release_id
+), row_evidence AS (
+    SELECT f.release_id, {_FACT} AS items
+    FROM openness_evidence e JOIN release_facts f
+      ON e.subject_kind = 'release_fact' AND e.source = f.source
+     AND e.file IS NOT DISTINCT FROM f.file AND e.row = f.row
+    WHERE f.release_id IN (SELECT id FROM picked)
+    GROUP BY f.release_id
+), hub_evidence AS (
+    SELECT lower(e.subject) AS hf, {_FACT} AS items
+    FROM openness_evidence e
+    WHERE e.subject_kind = 'model'
+      AND lower(e.subject) IN (SELECT lower(r.hf_id) FROM picked p JOIN releases r ON r.id = p.id)
+    GROUP BY lower(e.subject)
 )
 SELECT p.key, {_RELEASE_COLUMNS},
-       h.hf_id, h.license, h.license_id, h.tags, h.downloads, h.source,
+       h.hf_id, h.license, h.license_id, h.tags, h.downloads, h.source, h.library_name,
+       he.items, re.items,
        f.release_id IS NOT NULL, {_FACT_COLUMNS}
 FROM picked p JOIN releases r ON r.id = p.id
 LEFT JOIN hub h ON h.key = p.key
 LEFT JOIN facts f ON f.release_id = r.id
+LEFT JOIN row_evidence re ON re.release_id = r.id
+LEFT JOIN hub_evidence he ON he.hf = lower(r.hf_id)
 ORDER BY p.rank
 """
+
+
+def _facts(items: Sequence[Mapping[str, Any]] | None) -> tuple[EvidenceFact, ...]:
+    return tuple(
+        EvidenceFact(
+            field=i["field"],
+            value=i["value"],
+            quote=i["quote"],
+            url=i["url"],
+            source=i["source"],
+            file=i["file"],
+            row=i["row"],
+        )
+        for i in items or ()
+    )
 
 
 def _evidence(row: Sequence[Any]) -> tuple[Any, ReleaseEvidence]:
@@ -120,19 +175,31 @@ def _evidence(row: Sequence[Any]) -> tuple[Any, ReleaseEvidence]:
         link=link,
         sources=tuple(sources or ()),
     )
-    hub_id, hub_license, hub_license_id, tags, downloads, hub_source = row[13:19]
+    hub_id, hub_license, hub_license_id, tags, downloads, hub_source, library = row[13:20]
+    hub_facts, row_facts = _facts(row[20]), _facts(row[21])
     hub = (
         None
         if hub_id is None
-        else HubFacts(hub_id, hub_license, hub_license_id, tuple(tags or ()), downloads, hub_source)
+        else HubFacts(
+            hub_id,
+            hub_license,
+            hub_license_id,
+            tuple(tags or ()),
+            downloads,
+            hub_source,
+            library,
+            hub_facts,
+        )
     )
-    has_facts, *lists = row[19:]
+    if hub is None and hub_facts and hf_id:  # fetched facts of a Hub id the dumps lack
+        hub = HubFacts(hf_id, facts=hub_facts, source=hub_facts[0].source)
+    has_facts, *lists = row[22:]
     fields = (
         {field: tuple(values or ()) for field, values in zip(CITED_FIELDS, lists, strict=True)}
         if has_facts
         else None
     )
-    return key, ReleaseEvidence(release, hub, fields)
+    return key, ReleaseEvidence(release, hub, fields, row_facts)
 
 
 def _fetch(store: Store, picked: str, params: Sequence[Any]) -> list[tuple[Any, ReleaseEvidence]]:
@@ -217,3 +284,52 @@ def release_names(store: Store) -> list[tuple[str, str]]:
     """(name, id) of every release, most-sourced first."""
     rows = store.con.execute("SELECT name, id FROM releases ORDER BY len(sources) DESC, id")
     return [(name, rid) for name, rid in rows.fetchall()]
+
+
+def releases_by_id(store: Store, ids: Sequence[str]) -> dict[str, ReleaseEvidence]:
+    """release id -> its evidence, for the given ids (one query)."""
+    if not ids:
+        return {}
+    picked = (
+        "SELECT id AS key, id, row_number() OVER (ORDER BY id) AS rank FROM releases "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+    )
+    return dict(_fetch(store, picked, [list(ids)]))
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseName:
+    """What a release's family is computed from (see robinet.openness.family)."""
+
+    id: str
+    name: str
+    organization: str | None
+    hf_id: str | None
+
+
+def release_family_names(store: Store) -> list[ReleaseName]:
+    """id, name, organization and Hub id of every release, by id."""
+    rows = store.con.execute("SELECT id, name, organization, hf_id FROM releases ORDER BY id")
+    return [ReleaseName(*row) for row in rows.fetchall()]
+
+
+def hub_model(store: Store, hf_id: str) -> HubFacts | None:
+    """The Hub `models` row of `hf_id` (case aside; the exact case first) and the fetched
+    facts of that Hub id; None when the store has neither."""
+    row = store.con.execute(
+        "SELECT hf_id, license, license_id, tags, downloads, source, library_name FROM models "
+        "WHERE lower(hf_id) = lower(?) ORDER BY hf_id = ? DESC, hf_id LIMIT 1",
+        [hf_id, hf_id],
+    ).fetchone()
+    items = store.con.execute(
+        f"SELECT {_FACT} FROM openness_evidence e "
+        "WHERE e.subject_kind = 'model' AND lower(e.subject) = lower(?)",
+        [hf_id],
+    ).fetchone()
+    facts = _facts(items[0] if items else None)
+    if row is None:
+        if not facts:
+            return None
+        return HubFacts(hf_id, facts=facts, source=facts[0].source)
+    hub_id, lic, lic_id, tags, downloads, source, library = row
+    return HubFacts(hub_id, lic, lic_id, tuple(tags or ()), downloads, source, library, facts)
