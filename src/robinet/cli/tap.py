@@ -11,6 +11,7 @@ from robinet.cli.common import (
     JsonOption,
     OrgOption,
     SinceOption,
+    err_console,
     new_table,
     out_console,
     parse_since,
@@ -18,7 +19,7 @@ from robinet.cli.common import (
     safe,
     store_from,
 )
-from robinet.errors import UsageError
+from robinet.errors import NotFoundError, UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -74,12 +75,35 @@ def openness(
                         f"(rate {_fmt(part['rate'])}), confusion {part['confusion']}",
                         highlight=False,
                     )
+                    if "spearman" in part:
+                        out_console.print(
+                            f"    rank agreement (Spearman) {_fmt(part['spearman'])} on "
+                            f"{part.get('indexed')} releases with an index; mean coverage "
+                            f"{_fmt(part.get('mean_coverage'))}",
+                            highlight=False,
+                        )
             return
         assert model is not None
-        result = openness_json(run(store, model))
+        try:
+            result = openness_json(run(store, model))
+        except NotFoundError:
+            if "/" not in model:
+                raise
+            result = None
+    if result is None:  # a Hub id the store does not know: fetch its card (online), then score
+        from robinet.openness.live import openness_or_fetch
+
+        with store_from(db, write=True) as store:
+            result = openness_json(openness_or_fetch(store, model))
     if json_:
         print_json(result)
         return
+    if result["index"] is None:
+        err_console.print(
+            "index: null (coverage under 0.5: too little is known to rank it); the range "
+            "counts every unknown as closed and as open",
+            highlight=False,
+        )
     out_console.print(
         f"[bold]{safe(result['model'])}[/]  index {_fmt(result['index'])} "
         f"[{_fmt(result['index_min'])}..{_fmt(result['index_max'])}]  coverage "

@@ -49,6 +49,12 @@ class _Connection:
         self._prepare(query)
         return self._con.executemany(query, parameters)
 
+    def register(self, name: str, data: object) -> duckdb.DuckDBPyConnection:
+        # DuckDB 2 refuses to register while a result is unread (a `fetchone` leaves the rest);
+        # no caller reads past a registration, so the pending result is closed first.
+        self._con.abort()
+        return self._con.register(name, data)
+
     def sql(self, query: str, **kwargs: Any) -> duckdb.DuckDBPyRelation:
         self._prepare(query)
         return self._con.sql(query, **kwargs)
@@ -180,7 +186,10 @@ class Store:
         return None if row is None else row[0]
 
 
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _check_writable(path: Path) -> None:
