@@ -216,29 +216,51 @@ def openness_section(store: Store) -> Section:
     rows = [{"group_kind": "region", "group": r["region"], **_open_cols(r)} for r in by_region]
     rows += [{"group_kind": "lab", "group": r["organization"], **_open_cols(r)} for r in top]
     labels = [f"{r['group_kind']}: {r['group']}" for r in rows]
+    # The range is what the evidence allows (unknowns counted closed .. open); the index is
+    # drawn only where releases have one (coverage >= 0.5), never as a bar over thin evidence.
     fig = go.Figure(
         [
-            go.Bar(
+            go.Scatter(
                 x=labels,
-                y=[r["mean_index"] for r in rows],
-                name="mean index (known)",
-                marker_color="#2a9d8f",
+                y=[(r["mean_index_min"] + r["mean_index_max"]) / 2 for r in rows],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(r["mean_index_max"] - r["mean_index_min"]) / 2 for r in rows],
+                    "arrayminus": [(r["mean_index_max"] - r["mean_index_min"]) / 2 for r in rows],
+                    "color": "#8ab17d",
+                    "thickness": 6,
+                    "width": 0,
+                },
+                mode="markers",
+                marker={"size": 1, "color": "#8ab17d"},
+                name="possible range (unknowns closed .. open)",
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=[lab for lab, r in zip(labels, rows, strict=True) if r["indexed"]],
+                y=[r["mean_index"] for r in rows if r["indexed"]],
+                text=[f"n={r['indexed']}" for r in rows if r["indexed"]],
+                name="mean index (releases with coverage >= 0.5)",
+                mode="markers+text",
+                textposition="top center",
+                marker={"color": "#1d3557", "size": 10, "symbol": "diamond"},
             ),
             go.Scatter(
                 x=labels,
                 y=[r["mean_coverage"] for r in rows],
                 name="coverage",
                 mode="markers",
-                marker={"color": "#264653", "size": 9},
+                marker={"color": "#e76f51", "size": 7, "symbol": "circle-open"},
             ),
         ]
     )
     fig.update_layout(
-        height=440,
+        height=460,
         margin={"t": 60},
-        title="Mean openness index and evidence coverage, by region and lab",
+        title="Openness index range, index where known, and evidence coverage, by region and lab",
         xaxis_title="group",
-        yaxis={"title": "index / coverage (0-1)", "range": [0, 1]},
+        yaxis={"title": "index / coverage (0-1)", "range": [0, 1.05]},
     )
     agree = mot_agreement(store)
     comp, ev = agree["components"], agree.get("store_evidence") or {}
@@ -248,21 +270,27 @@ def openness_section(store: Store) -> Section:
         f"{comp['decided']} = {comp['rate']}",
         f"MOT agreement (rubric over robinet's own evidence, {ev.get('matched')} matched "
         f"releases): {ev.get('agree')}/{ev.get('decided')} = {ev.get('rate')}",
+        f"rank agreement with MOT classes (Spearman): {ev.get('spearman')} on "
+        f"{ev.get('indexed')} releases with an index",
     ]
     return Section(
         key="openness",
         title="How open are open-weight releases? By region and lab",
         description=(
-            f"Openness rubric {RUBRIC_VERSION} over Epoch AI releases with open weights: mean "
-            "index over the dimensions with evidence, and coverage (share of the rubric the "
-            "evidence covers; unknown is not closed). MOF classes follow the Model Openness "
-            "Tool's rules. The rubric's class is measured against the 273 MOT evaluations."
+            f"Openness rubric {RUBRIC_VERSION} over Epoch AI releases with open weights: the "
+            "range the evidence allows (unknowns counted closed .. open), the mean index over "
+            "the releases whose evidence covers at least half the rubric (n shown; groups are "
+            "ranked on those only), and coverage (unknown is not closed). MOF classes follow "
+            "the Model Openness Tool's rules. The rubric's class is measured against the 273 "
+            "MOT evaluations."
         ),
         rows=rows,
         columns=[
             "group_kind",
             "group",
             "releases",
+            "indexed",
+            "rank",
             "mean_index",
             "mean_index_min",
             "mean_index_max",
@@ -280,6 +308,8 @@ def _open_cols(r: dict[str, Any]) -> dict[str, Any]:
     classes: Counter[str] = Counter(r["mof_classes"])
     return {
         "releases": r["releases"],
+        "indexed": r["indexed"],
+        "rank": r["rank"],
         "mean_index": r["mean_index"],
         "mean_index_min": r["mean_index_min"],
         "mean_index_max": r["mean_index_max"],
