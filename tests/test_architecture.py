@@ -34,8 +34,10 @@ LAYERS = {
     "openness": 4,
     "trends": 4,
     "duties": 4,
+    "audit": 4,
     "report": 5,
     "cli": 5,
+    "web": 5,
 }
 
 

@@ -81,6 +81,8 @@ def build(out: Path, seed: int) -> list[dict[str, object]]:
         manifest.append({"file": name, "expected": expected, "kind": kind})
 
     for entry in kb.entries:
+        if not entry.terms_known:  # known by name only: there is no text to identify
+            continue
         text = entry.text()
         for vname, fn in VARIANTS.items():
             add(f"{entry.id}--{vname}.txt", fn(text, rng), [entry.id], vname)

@@ -60,6 +60,7 @@ class Decision(StrEnum):
     ALLOW = "allow"
     CONDITIONAL = "conditional"
     DENY = "deny"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)

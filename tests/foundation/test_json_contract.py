@@ -33,6 +33,7 @@ SUCCESS: dict[str, tuple[list[str], int]] = {
     "license identify": ([str(FIXTURES / "licenses" / "readme_llama31_finetune.md")], 0),
     "license resolve": (["llama3.1"], 0),
     "license check": (["llama-3.1-license-2024", "--monthly-users", "800000000"], 1),
+    "license purposes": ([], 0),
     "license show": (["mit"], 0),
     "license list": ([], 0),
     "license compare": (["mit", "apache-2.0"], 0),
@@ -45,7 +46,11 @@ SUCCESS: dict[str, tuple[list[str], int]] = {
     "gap": ([], 0),
     "alerts": ([], 0),
     "lab": (["deepseek"], 0),
+    "duties": (["DeepSeek-V3", "--jurisdiction", "EU"], 0),
+    "hardware": ([], 0),
     "store repair": ([], 0),
+    "audit": ([LLAMA], 0),
+    "bom": ([LLAMA, "--out", "{tmp}/bom.cdx.json"], 0),
 }
 
 # listings: the key their list lives under (with "count" beside it)

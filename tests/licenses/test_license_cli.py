@@ -83,8 +83,9 @@ def test_check_exit_codes() -> None:
     assert doc["verdict"]["decision"] == "deny"
     assert doc["verdict"]["reasons"][0]["clause"] == "2"
     code, out = run(
-        "check", "llama-3.1-license-2024", "--region", "DE", "--monthly-users", "5000000"
-    )
+        "check", "llama-3.1-license-2024", "--region", "DE", "--monthly-users", "5000000",
+        "--distribution", "hosted",
+    )  # fmt: skip
     assert code == 0 and "conditional" in out and "Built with Llama" in out
     code, _ = run("check", "mit")
     assert code == 0
@@ -92,8 +93,45 @@ def test_check_exit_codes() -> None:
     assert code == 2
     code, _ = run("check", "mit", "--use", "evil")
     assert code == 2
-    code, _ = run("check", "deepseek-la-1.0", "--purpose", "military drones")
+    code, _ = run("check", "deepseek-la-1.0", "--purpose", "military")
     assert code == 1
+    # --purpose takes categories of the taxonomy; words go to --purpose-text, which never decides
+    code, out = run("check", "deepseek-la-1.0", "--purpose", "military drones", "--json")
+    assert code == 2 and json.loads(out)["error"]["code"] == "usage"
+    code, out = run("check", "deepseek-la-1.0", "--purpose-text", "military drones", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["verdict"]["decision"] == "conditional"
+    assert "military" in {p["category"] for p in doc["verdict"]["to_confirm"]}
+
+
+def test_unknown_exits_1_unless_allowed() -> None:
+    # MNPL is known by name only: a CI gate must not pass it
+    code, out = run("check", "mistral-non-production-license-2024", "--json")
+    assert code == 1 and json.loads(out)["verdict"]["decision"] == "unknown"
+    code, _ = run("check", "mistral-non-production-license-2024", "--allow-unknown")
+    assert code == 0
+
+
+def test_check_accepts_hub_tags_and_spdx_ids_and_suggests() -> None:
+    code, out = run("check", "llama3.1", "--json")
+    assert code == 0 and json.loads(out)["license"] == "llama-3.1-license-2024"
+    code, out = run("check", "Apache-2.0", "--json")
+    assert code == 0 and json.loads(out)["license"] == "apache-2.0"
+    code, out = run("check", "llama-3.1-licence-2024", "--json")
+    error = json.loads(out)["error"]
+    assert code == 2 and error["code"] == "not_found"
+    assert "did you mean 'llama-3.1-license-2024'" in error["hint"]
+
+
+def test_purposes_lists_the_taxonomy() -> None:
+    code, out = run("purposes", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["count"] == len(doc["purposes"]) >= 18
+    by_id = {p["id"]: p for p in doc["purposes"]}
+    assert "deepseek-la-1.0" in by_id["military"]["prohibited_by"]
+    assert "llama-3.1-aup-2024" in by_id["medical-advice"]["qualified_by"]  # "unlicensed"
+    code, out = run("purposes")
+    assert code == 0 and "biometric-identification" in out
 
 
 def test_show_list_compare() -> None:

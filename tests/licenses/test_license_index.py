@@ -119,8 +119,8 @@ def test_an_edited_source_makes_both_files_stale(tmp_path: Path) -> None:
 def test_a_license_check_imports_neither_yaml_nor_pydantic() -> None:
     code = (
         "import sys\n"
-        "from robinet.licenses import UseCase, check\n"
-        "v = check('llama-3.1-license-2024', UseCase(monthly_users=800_000_000))\n"
+        "from robinet.licenses import check, use_context\n"
+        "v = check('llama-3.1-license-2024', use_context(monthly_users=800_000_000))\n"
         "assert v.decision == 'deny', v\n"
         "heavy = ['yaml', 'pydantic', 'license_expression', 'robinet.licenses.identify']\n"
         "print(' '.join(m for m in heavy if m in sys.modules))\n"

@@ -17,7 +17,9 @@ from robinet.licenses.normalize import phrase
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "licenses"
 KB_DIR = Path(__file__).resolve().parents[2] / "src" / "robinet" / "licenses" / "kb"
 
-ALL_IDS = knowledge_base().ids()
+ALL_IDS = tuple(e.id for e in knowledge_base().entries if e.terms_known)
+# Known by name only (no text, terms unknown): `resolve` names them, `check` answers unknown.
+NAME_ONLY = tuple(e.id for e in knowledge_base().entries if not e.terms_known)
 
 # The vendor texts of ../shared/data/licenses/vendor, by the entry that ships each one.
 VENDOR_ENTRIES = {
@@ -97,6 +99,27 @@ def test_entry_metadata_is_consistent(kb: KnowledgeBase, license_id: str) -> Non
     assert entry.source
 
 
+@pytest.mark.parametrize("license_id", NAME_ONLY)
+def test_name_only_entries_resolve_and_answer_unknown(kb: KnowledgeBase, license_id: str) -> None:
+    """The documented exception to "every entry has terms and a text": licenses robinet knows
+    by name and URL only. `resolve` names them (so a card is not "unresolved"), and `check`
+    answers `unknown` (never allow) because nobody has read their terms."""
+    from robinet.licenses import check, resolve
+    from robinet.model import Decision
+
+    entry = kb.get(license_id)
+    assert not entry.terms and entry.text_file is None and entry.source.startswith("name and")
+    spellings = [*entry.license_names, *entry.license_links]
+    assert spellings
+    found = (
+        resolve(license="other", license_name=spellings[0])
+        if entry.license_names
+        else (resolve(license="other", license_link=spellings[0]))
+    )
+    assert license_id == found.license_id or license_id in found.candidates
+    assert check(license_id).decision == Decision.UNKNOWN
+
+
 def test_every_scancode_ai_model_license_is_covered(kb: KnowledgeBase) -> None:
     rows = (FIXTURES / "ai_model_licenses_index.tsv").read_text("utf-8").splitlines()
     keys = [r.split("\t")[0] for r in rows if r.strip()]
@@ -138,17 +161,20 @@ def test_main_licenses_have_the_terms_verdicts_need(kb: KnowledgeBase, license_i
 # attribution with trigger `threshold` (Moonshot's modified MIT) that the table omits: an
 # oracle apart from the parameter models of params.py.
 DOCUMENTED_PARAMS = {
-    "commercial_use": {"allowed", "condition", "effect", "annual_revenue_usd"},
+    "commercial_use": {"allowed", "condition", "condition_kind", "effect", "annual_revenue_usd"},
     "noncommercial": {"allowed_uses"},
     "user_threshold": {
         *("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"),
-        *("effect", "commercial_only", "measured", "scope"),
+        *("effect", "commercial_only", "counts", "on_release_date", "measured", "scope"),
     },
-    "territory": {"excluded", "modalities", "exempt"},
-    "field_of_use": {"prohibited"},
-    "acceptable_use": {"policy"},
+    "territory": {"excluded", "modalities", "binds", "exempt"},
+    "field_of_use": {"prohibitions", "prohibited"},
+    "acceptable_use": {"policy", "policy_name"},
     "output_training": {"allowed", "scope", "exception", "condition"},
-    "attribution": {"notice", "trigger", "monthly_active_users", "monthly_revenue_usd"},
+    "attribution": {
+        *("notice", "notice_exact", "trigger"),
+        *("monthly_active_users", "monthly_revenue_usd"),
+    },
     "naming": {"prefix", "endorsement_forbidden"},
     "derivatives": {
         "same_license",
@@ -157,8 +183,8 @@ DOCUMENTED_PARAMS = {
         "share_adaptations",
     },
     "redistribution": {
-        *("copy_of_license", "mark_modifications", "notice_file"),
-        *("source_required", "network_use_is_distribution"),
+        *("copy_of_license", "mark_modifications", "notice_file", "carry_notices"),
+        *("source_required", "network_use_is_distribution", "applies_to"),
     },
     "termination": {"on_breach", "on_litigation", "at_will"},
 }

@@ -24,7 +24,7 @@ from robinet.licenses import resolve
         ("other", "deepseek-license", None, "deepseek-la-1.0"),
         ("other", "qwen", None, "qwen-2024"),
         ("other", "tongyi-qianwen", None, "tongyi-qianwen-2023"),
-        ("other", "qwen-research", None, "tongyi-qianwen-research-2023"),
+        ("other", "qwen-research", None, "qwen-research-license-2024"),
         ("other", "tencent-hunyuan-community", None, "tencent-hunyuan-community-2024"),
         ("other", "Tencent_Hunyuan_Community", None, "tencent-hunyuan-community-2024"),
         ("other", None, "https://ai.google.dev/gemma/terms", "gemma-tou-2024-04-01"),

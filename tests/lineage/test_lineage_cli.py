@@ -95,3 +95,85 @@ def test_sync_hub_from_file(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["sync", "hub", "--from", str(tmp_path / "x.jsonl"),
                                   "--db", str(path)])  # fmt: skip
     assert missing.exit_code == 3
+
+
+def _card(
+    i: int, hf_id: str, pipeline: str | None, license: str, base: str | None = None, **card: str
+) -> dict:
+    tags = [f"license:{license}"]
+    data: dict = {"license": license, **card}
+    if base:
+        tags += [f"base_model:{base}", f"base_model:finetune:{base}"]
+        data |= {"base_model": base, "base_model_relation": "finetune"}
+    return {
+        "_id": f"v{i}", "id": hf_id, "author": hf_id.split("/")[0], "sha": f"{i:040d}",
+        "createdAt": "2024-10-01T00:00:00.000Z", "lastModified": "2024-10-01T00:00:00.000Z",
+        "private": False, "gated": False, "downloads": 1, "likes": 0,
+        "library_name": "transformers", "pipeline_tag": pipeline, "tags": tags,
+        "cardData": data,
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def vision_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Llama-3.2-11B-Vision, a fine-tune whose card says nothing of its modality, and FLUX.1-dev
+    whose Hub tag is `other` with no license_name: nothing resolves it."""
+    rows = [
+        _card(1, "meta-llama/Llama-3.2-11B-Vision", "image-text-to-text", "llama3.2"),
+        _card(2, "acme/Llama-3.2-11B-Vision-Radiology", None, "llama3.2",
+              base="meta-llama/Llama-3.2-11B-Vision"),
+        _card(3, "black-forest-labs/FLUX.1-dev", "text-to-image", "other"),
+    ]  # fmt: skip
+    folder = tmp_path_factory.mktemp("vision")
+    dump = folder / "vision.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    path = folder / "vision.duckdb"
+    with Store.open(path) as store:
+        import_dump(store, dump, source="vision")
+    return path
+
+
+def test_check_reads_the_modality_from_the_ancestors(vision_db: Path) -> None:
+    """llama-3.2-aup-2024: "With respect to any multimodal models included in Llama 3.2, the
+    rights granted under Section 1(a) ... are not being granted to you if you are ... a company
+    with a principal place of business in, the European Union. This restriction does not apply
+    to end users of a product or service that incorporates any such multimodal models." A
+    fine-tune of the Vision model is one, though its own card names no pipeline tag."""
+    model = "acme/Llama-3.2-11B-Vision-Radiology"
+    eu = _json(["check", model, "--licensee-country", "FR", "--db", str(vision_db), "--json"],
+               code=1)  # fmt: skip
+    assert eu["verdict"]["decision"] == "deny"
+    assert eu["modality"] == {
+        "modality": "vision",
+        "source": "pipeline tag 'image-text-to-text' of meta-llama/Llama-3.2-11B-Vision",
+    }
+    assert eu["verdict"]["reasons"][0]["license"] == "llama-3.2-aup-2024"
+    # a US company serving German users: the end users are exempt
+    us = _json(["check", model, "--licensee-country", "US", "--market", "DE",
+                "--distribution", "hosted", "--db", str(vision_db), "--json"])  # fmt: skip
+    assert us["verdict"]["decision"] == "conditional"
+    kinds = {o["kind"] for o in us["verdict"]["obligations"]}
+    assert {"attribution-display", "use-policy-compliance"} <= kinds
+    # --modality given wins, and says so
+    text = _json(["check", model, "--licensee-country", "FR", "--modality", "text",
+                  "--db", str(vision_db), "--json"])  # fmt: skip
+    assert text["modality"] == {"modality": "text", "source": "given"}
+
+
+def test_an_unresolved_license_is_unknown_and_fails_a_gate(vision_db: Path) -> None:
+    """FLUX.1-dev's Hub tag is `other` with no license name or link: its terms are unknown,
+    so `check` answers unknown and exits 1 (a CI gate must not pass it), unless the caller
+    accepts unknowns with --allow-unknown."""
+    flux = "black-forest-labs/FLUX.1-dev"
+    data = _json(["check", flux, "--db", str(vision_db), "--json"], code=1)
+    assert data["verdict"]["decision"] == "unknown"
+    assert data["decided_by"][0]["license"] is None
+    _json(["check", flux, "--allow-unknown", "--db", str(vision_db), "--json"])
+
+
+def test_check_suggests_close_model_ids(vision_db: Path) -> None:
+    result = runner.invoke(app, ["check", "meta-llama/Llama-3.2-11B-Vison", "--db",
+                                 str(vision_db), "--json"])  # fmt: skip
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert "did you mean 'meta-llama/Llama-3.2-11B-Vision'" in error["hint"]

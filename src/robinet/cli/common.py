@@ -60,26 +60,91 @@ OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organization id, name or Hub namespace.")
 ]
 
-# The use options shared by `license check` and `check`: one definition, one help text.
-UseOption = Annotated[str, typer.Option("--use", help="commercial | research | personal")]
-MonthlyUsersOption = Annotated[
-    int | None, typer.Option("--monthly-users", help="Monthly active users of the product.")
+# The use options shared by `license check` and `check`: one definition, one help text
+# (the use context, docs/licenses.md; `robinet.licenses.use_context` takes the same keys).
+UseOption = Annotated[
+    str, typer.Option("--use", help="commercial | research | personal (default commercial).")
+]
+LicenseeCountryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--licensee-country",
+        help="Licensee's principal place of business (or domicile): ISO 3166-1 alpha-2, or EU.",
+    ),
+]
+MarketOption = Annotated[
+    str | None,
+    typer.Option(
+        "--market",
+        help="Where the model, its outputs or the product are used or offered: CC[,CC...] "
+        "(EU allowed).",
+    ),
 ]
 RegionOption = Annotated[
-    str | None, typer.Option("--region", help="ISO 3166-1 alpha-2 country (or EU).")
+    str | None,
+    typer.Option("--region", help="Shorthand: sets both --licensee-country and --market to CC."),
+]
+MonthlyUsersOption = Annotated[
+    int | None,
+    typer.Option("--monthly-users", help="Monthly active users of the product.", min=0),
+]
+GroupMonthlyUsersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--group-monthly-users",
+        help="Monthly active users of all products of the licensee and its affiliates "
+        "(default: --monthly-users).",
+        min=0,
+    ),
+]
+AnnualRevenueOption = Annotated[
+    int | None,
+    typer.Option("--annual-revenue", help="Annual revenue in USD, licensee and affiliates.", min=0),
+]
+DistributionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--distribution",
+        help="How the model reaches others: none | hosted | unmodified | modified (default none).",
+    ),
+]
+RedistributeOption = Annotated[
+    bool,
+    typer.Option("--redistribute", help="Shorthand for --distribution modified."),
 ]
 PurposeOption = Annotated[
-    str | None, typer.Option("--purpose", help="What the model is used for, in words.")
+    str | None,
+    typer.Option(
+        "--purpose",
+        help="CATEGORY[,CATEGORY]: purposes from `robinet license purposes`.",
+    ),
+]
+PurposeTextOption = Annotated[
+    str | None,
+    typer.Option(
+        "--purpose-text",
+        help="A free description; it never decides: the answer lists the prohibited uses "
+        "to confirm.",
+    ),
 ]
 TrainOnOutputsOption = Annotated[
     bool, typer.Option("--train-on-outputs", help="Outputs train or improve another model.")
 ]
-RedistributeOption = Annotated[
-    bool, typer.Option("--redistribute", help="The model or a derivative is distributed.")
+ModalityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--modality",
+        help="text | vision | audio | multimodal (`check`: read from the model when not given).",
+    ),
 ]
-ModalityOption = Annotated[str, typer.Option("--modality", help="text | vision | multimodal")]
 DerivativeNameOption = Annotated[
     str | None, typer.Option("--derivative-name", help="Name of a distributed derivative.")
+]
+AllowUnknownOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown", help="Exit 0 on an `unknown` verdict (default: exit 1, as deny)."
+    ),
 ]
 
 

@@ -1,19 +1,26 @@
-"""`robinet license ...`: identify, resolve, check, show, list, compare."""
+"""`robinet license ...`: identify, resolve, check, purposes, show, list, compare."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from robinet.cli.common import (
+    AllowUnknownOption,
+    AnnualRevenueOption,
     DerivativeNameOption,
+    DistributionOption,
+    GroupMonthlyUsersOption,
     JsonOption,
+    LicenseeCountryOption,
+    MarketOption,
     ModalityOption,
     MonthlyUsersOption,
     PurposeOption,
+    PurposeTextOption,
     RedistributeOption,
     RegionOption,
     TrainOnOutputsOption,
@@ -138,56 +145,112 @@ def resolve_cmd(
             out_console.print(f"  candidates: {', '.join(res.candidates)}", highlight=False)
 
 
-@license_app.command("check")
-def check_cmd(
-    license_id: Annotated[str, typer.Argument(help="Knowledge-base id (see `license list`).")],
-    use: UseOption = "commercial",
-    monthly_users: MonthlyUsersOption = None,
-    region: RegionOption = None,
-    purpose: PurposeOption = None,
-    train_on_outputs: TrainOnOutputsOption = False,
-    redistribute: RedistributeOption = False,
-    modality: ModalityOption = "text",
-    derivative_name: DerivativeNameOption = None,
-    json_: JsonOption = False,
-) -> None:
-    """May this use be made under the license? allow / conditional / deny, with clauses.
+def exit_for(decision: str, allow_unknown: bool) -> None:
+    """Exit 1 on deny, and on unknown unless --allow-unknown (a CI gate must not pass a model
+    whose terms nobody has read)."""
+    if decision == Decision.DENY or (decision == Decision.UNKNOWN and not allow_unknown):
+        raise typer.Exit(1)
 
-    Exit code 1 on deny.
-    """
-    from robinet.licenses import UseCase, check
 
-    case = UseCase(
-        use=use,
-        monthly_users=monthly_users,
-        region=region,
-        purpose=purpose,
-        train_on_outputs=train_on_outputs,
-        redistribute=redistribute,
-        modality=modality,
-        derivative_name=derivative_name,
+def print_verdict(verdict: Any, title: str) -> None:
+    """A verdict for people: the decision, the checklist, the reasons with their quotes."""
+    colour = {"allow": "green", "conditional": "yellow", "deny": "red", "unknown": "magenta"}
+    out_console.print(
+        f"[bold {colour[verdict.decision]}]{verdict.decision}[/]  {safe(title)}", highlight=False
     )
-    verdict = check(license_id, case)
-    if json_:
-        print_json({"license": license_id, "use": case, "verdict": verdict})
-    else:
-        colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[verdict.decision]
-        out_console.print(
-            f"[bold {colour}]{verdict.decision}[/]  {safe(license_id)}", highlight=False
-        )
-        if verdict.conditions:
-            out_console.print("conditions:")
-            for c in verdict.conditions:
-                out_console.print(f"  - {safe(c)}", highlight=False)
-        out_console.print("reasons:")
-        for r in verdict.reasons:
-            quote = r.quote if r.quote[:1] in '\u201c"' else f"\u201c{r.quote}\u201d"
+    if verdict.obligations:
+        out_console.print("obligations:")
+        for o in verdict.obligations:
+            when = f" (if {o.applies_if})" if o.applies_if else ""
             out_console.print(
-                safe(f"  - [{r.license} §{r.clause}] {r.explanation}\n      {quote}"),
+                safe(f"  [ ] {o.kind}: {o.action}{when}  [{o.license} §{o.clause}]"),
                 highlight=False,
             )
-    if verdict.decision == Decision.DENY:
-        raise typer.Exit(1)
+            if o.text:
+                out_console.print(safe(f"      text: {o.text}"), highlight=False)
+    out_console.print("reasons:")
+    for r in verdict.reasons:
+        cited = f"[{r.license} §{r.clause}] " if r.clause else ""
+        quote = f"\n      \u201c{r.quote}\u201d" if r.quote else ""
+        out_console.print(safe(f"  - {cited}{r.explanation}{quote}"), highlight=False)
+    if verdict.to_confirm:
+        out_console.print("confirm the described use is none of these prohibited uses:")
+        for p in verdict.to_confirm:
+            unless = f" (unless {p.unless})" if p.unless else ""
+            out_console.print(
+                safe(f"  - {p.category}{unless}: \u201c{p.quote}\u201d [{p.license} §{p.clause}]"),
+                highlight=False,
+            )
+
+
+@license_app.command("check")
+def check_cmd(
+    license_id: Annotated[
+        str, typer.Argument(help="Knowledge-base id, Hub tag or SPDX id (see `license list`).")
+    ],
+    use: UseOption = "commercial",
+    licensee_country: LicenseeCountryOption = None,
+    market: MarketOption = None,
+    region: RegionOption = None,
+    monthly_users: MonthlyUsersOption = None,
+    group_monthly_users: GroupMonthlyUsersOption = None,
+    annual_revenue: AnnualRevenueOption = None,
+    distribution: DistributionOption = None,
+    redistribute: RedistributeOption = False,
+    purpose: PurposeOption = None,
+    purpose_text: PurposeTextOption = None,
+    modality: ModalityOption = None,
+    train_on_outputs: TrainOnOutputsOption = False,
+    derivative_name: DerivativeNameOption = None,
+    allow_unknown: AllowUnknownOption = False,
+    json_: JsonOption = False,
+) -> None:
+    """May this use be made under the license? allow / conditional / deny / unknown, with the
+    clauses and a checklist of obligations.
+
+    Exit code 1 on deny, and on unknown unless --allow-unknown.
+    """
+    from robinet.licenses import check, use_context
+    from robinet.licenses.resolve import find_license
+
+    case = use_context(
+        use=use,
+        licensee_country=licensee_country,
+        market=market,
+        region=region,
+        monthly_users=monthly_users,
+        group_monthly_users=group_monthly_users,
+        annual_revenue=annual_revenue,
+        distribution=distribution,
+        redistribute=redistribute,
+        purposes=purpose,
+        purpose_text=purpose_text,
+        modality=modality,
+        train_on_outputs=train_on_outputs,
+        derivative_name=derivative_name,
+    )
+    lid = find_license(license_id)
+    verdict = check(lid, case)
+    if json_:
+        print_json({"license": lid, "use": case, "verdict": verdict})
+    else:
+        print_verdict(verdict, lid)
+    exit_for(verdict.decision, allow_unknown)
+
+
+@license_app.command("purposes")
+def purposes_cmd(json_: JsonOption = False) -> None:
+    """The purposes taxonomy `--purpose` takes, and the licenses that prohibit each."""
+    from robinet.licenses.purposes import purposes
+
+    rows = purposes()
+    if json_:
+        print_json(listing("purposes", rows))
+        return
+    table = new_table("purpose", "description", "prohibited by")
+    for row in rows:
+        table.add_row(row.id, safe(row.description), str(len(row.prohibited_by)))
+    out_console.print(table)
 
 
 @license_app.command("show")

@@ -15,12 +15,19 @@ import typer
 
 from robinet.cli.common import (
     MAX_LIMIT,
+    AllowUnknownOption,
+    AnnualRevenueOption,
     DbOption,
     DerivativeNameOption,
+    DistributionOption,
+    GroupMonthlyUsersOption,
     JsonOption,
+    LicenseeCountryOption,
+    MarketOption,
     ModalityOption,
     MonthlyUsersOption,
     PurposeOption,
+    PurposeTextOption,
     RedistributeOption,
     RegionOption,
     TrainOnOutputsOption,
@@ -33,7 +40,6 @@ from robinet.cli.common import (
     store_from,
     warnings_json,
 )
-from robinet.model import Decision
 
 sync_app = typer.Typer(help="Bring outside data into the store.", no_args_is_help=True)
 
@@ -47,17 +53,13 @@ def register(app: typer.Typer) -> None:
 
 
 def check_json(result: Any, case: Any) -> dict[str, Any]:
-    """`robinet check`'s object: the verdict is the same object as `license check`'s
-    (decision, reasons, conditions), for the whole lineage; the rest says who decided."""
+    """`robinet check`'s object: `verdict` is the library's combined verdict for the whole
+    lineage (`CheckResult.verdict`, the same object as `license check`'s and the web API's);
+    the rest says who decided, and where the modality came from."""
     from robinet.cli.common import to_jsonable
 
-    reasons = [reason for v in result.decided_by for reason in v.verdict.reasons]
-    conditions = dict.fromkeys(c for v in result.licenses for c in v.verdict.conditions)
     data = to_jsonable(result)
     data.pop("decision")
-    data["verdict"] = to_jsonable(
-        {"decision": result.decision, "reasons": reasons, "conditions": list(conditions)}
-    )
     data["use"] = to_jsonable(case)
     return data
 
@@ -225,61 +227,69 @@ def lineage_cmd(
 def check_cmd(
     model: Annotated[str, typer.Argument(help="Hub id, owner/name.")],
     use: UseOption = "commercial",
-    monthly_users: MonthlyUsersOption = None,
+    licensee_country: LicenseeCountryOption = None,
+    market: MarketOption = None,
     region: RegionOption = None,
-    purpose: PurposeOption = None,
-    train_on_outputs: TrainOnOutputsOption = False,
+    monthly_users: MonthlyUsersOption = None,
+    group_monthly_users: GroupMonthlyUsersOption = None,
+    annual_revenue: AnnualRevenueOption = None,
+    distribution: DistributionOption = None,
     redistribute: RedistributeOption = False,
-    modality: ModalityOption = "text",
+    purpose: PurposeOption = None,
+    purpose_text: PurposeTextOption = None,
+    modality: ModalityOption = None,
+    train_on_outputs: TrainOnOutputsOption = False,
     derivative_name: DerivativeNameOption = None,
+    allow_unknown: AllowUnknownOption = False,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """The verdict for a use of MODEL across its whole lineage; exit code 1 on deny."""
+    """The verdict for a use of MODEL across its whole lineage; exit 1 on deny, and on
+    unknown unless --allow-unknown."""
+    from robinet.cli.licenses import exit_for, print_verdict
     from robinet.licenses import lineage_terms as licensing
     from robinet.lineage.query import check
 
     case = licensing.make_use(
         use=use,
-        monthly_users=monthly_users,
+        licensee_country=licensee_country,
+        market=market,
         region=region,
-        purpose=purpose,
-        train_on_outputs=train_on_outputs,
+        monthly_users=monthly_users,
+        group_monthly_users=group_monthly_users,
+        annual_revenue=annual_revenue,
+        distribution=distribution,
         redistribute=redistribute,
+        purposes=purpose,
+        purpose_text=purpose_text,
         modality=modality,
+        train_on_outputs=train_on_outputs,
         derivative_name=derivative_name,
     )
     result = check(store_from(db), model, case)
     if json_:
         print_json(check_json(result, case))
     else:
-        colour = {"allow": "green", "conditional": "yellow", "deny": "red"}[result.decision]
+        print_verdict(result.verdict, result.model)
+        m = result.modality
         out_console.print(
-            f"[bold {colour}]{result.decision}[/]  {safe(result.model)}", highlight=False
+            f"modality: {safe(m.modality or 'unknown')} ({safe(m.source)})", highlight=False
         )
         out_console.print("decided by:")
-        depth = {m.id: m.depth for m in result.lineage}
+        depth = {mm.id: mm.depth for mm in result.lineage}
         for v in result.decided_by:
             who = ", ".join(
-                "the model itself" if depth[m] == 0 else f"{m} (depth {depth[m]})" for m in v.models
+                "the model itself" if depth[x] == 0 else f"{x} (depth {depth[x]})" for x in v.models
             )
             out_console.print(
                 f"  {safe(v.license or 'unknown license')}: {safe(who)}", highlight=False
             )
-            for r in v.verdict.reasons:
-                # A reason with no clause (a license that could not be resolved) cites nothing.
-                cited = f"[{r.license} §{r.clause}] " if r.clause else ""
-                quote = f"\n        \u201c{r.quote}\u201d" if r.quote else ""
-                out_console.print(safe(f"    - {cited}{r.explanation}{quote}"), highlight=False)
-            for condition in v.verdict.conditions:
-                out_console.print(f"    condition: {safe(condition)}", highlight=False)
         for conflict in result.conflicts:
             out_console.print(
                 f"[yellow]conflict[/] {conflict.type}: {safe(conflict.detail)}",
                 highlight=False,
             )
-    if result.decision == Decision.DENY:
-        raise typer.Exit(1)
+    exit_for(result.decision, allow_unknown)
 
 
 def conflicts_cmd(

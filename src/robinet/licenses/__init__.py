@@ -7,7 +7,7 @@ Public API (stable; see docs/licenses.md):
 - `LicenseEntry`, `Term`, `TermKind`: the knowledge base's vocabulary
 - `identify(text) -> list[Identification]`, `identify_file(path) -> FileIdentification`
 - `resolve(license=, license_name=, license_link=) -> Resolution`
-- `UseCase`, `check(license_id, use) -> robinet.model.Verdict`
+- `UseContext`, `use_context(mapping)`, `check(license_id, use) -> UseVerdict`, `combine`
 - `compare(ids) -> Comparison`
 
 Every name loads its module on first use, so that a command pays only for what it uses
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from robinet.licenses.compare import Comparison, compare
+    from robinet.licenses.context import UseContext, use_context
     from robinet.licenses.files import FileIdentification, identify_bytes, identify_file
     from robinet.licenses.identify import Identification, identify
     from robinet.licenses.kb import (
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
         knowledge_base,
         load_knowledge_base,
     )
+    from robinet.licenses.obligations import Obligation, ProhibitedUse, UseVerdict, combine
     from robinet.licenses.resolve import Resolution, resolve
-    from robinet.licenses.verdicts import UseCase, check, purpose_categories
+    from robinet.licenses.verdicts import UseCase, check
 
 _LAZY = {
     "Comparison": "compare",
@@ -56,7 +58,12 @@ _LAZY = {
     "resolve": "resolve",
     "UseCase": "verdicts",
     "check": "verdicts",
-    "purpose_categories": "verdicts",
+    "UseContext": "context",
+    "use_context": "context",
+    "Obligation": "obligations",
+    "ProhibitedUse": "obligations",
+    "UseVerdict": "obligations",
+    "combine": "obligations",
 }
 
 
@@ -91,17 +98,22 @@ __all__ = [
     "Identification",
     "KnowledgeBase",
     "LicenseEntry",
+    "Obligation",
+    "ProhibitedUse",
     "Resolution",
     "Term",
     "TermKind",
     "UseCase",
+    "UseContext",
+    "UseVerdict",
     "check",
+    "combine",
     "compare",
     "identify",
     "identify_bytes",
     "identify_file",
     "knowledge_base",
     "load_knowledge_base",
-    "purpose_categories",
     "resolve",
+    "use_context",
 ]

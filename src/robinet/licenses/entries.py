@@ -74,6 +74,7 @@ class LicenseEntry:
     text_file: str | None = None
     source: str = ""
     osi_approved: bool | None = None
+    terms_known: bool = True  # False: known by name only, its terms are unknown
 
     def terms_of(self, kind: TermKind | str) -> tuple[Term, ...]:
         return tuple(t for t in self.terms if t.kind == kind)

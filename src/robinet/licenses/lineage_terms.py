@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from robinet.licenses.naming import name_has_prefix as name_has_prefix  # one rule, re-exported
-from robinet.model import Decision, Reason, Verdict
+from robinet.model import Verdict
 
 # `derivatives` term params that make a derivative carry the ancestor's terms.
 DERIVATIVE_MODES = ("same_license", "pass_through_use_restrictions")
@@ -84,20 +84,26 @@ def terms(license_id: str) -> tuple[TermRow, ...]:
 
 
 def make_use(**options: Any) -> Any:
-    """A `robinet.licenses.UseCase` from the CLI's use options."""
-    from robinet.licenses import UseCase
+    """A `robinet.licenses.UseContext` from the CLI's use options (`use_context` keys)."""
+    from robinet.licenses.context import use_context
 
-    return UseCase(**options)
+    return use_context(options)
 
 
 def check(license_id: str | None, use: Any) -> Verdict:
-    """The engine's verdict for `use` under `license_id`; conditional when it is unknown."""
+    """The engine's verdict for `use` under `license_id`; `unknown` when no license could be
+    resolved (its terms are unknown: never a pass)."""
+    from robinet.licenses.obligations import unknown_verdict
+
     if license_id is None:
-        return Verdict(
-            Decision.CONDITIONAL,
-            (Reason("unknown", "", "", "no license could be resolved: its terms are unknown"),),
-            ("find the license that applies before use",),
-        )
+        return unknown_verdict("unknown", "no license could be resolved: its terms are unknown")
     from robinet.licenses import check as engine_check
 
     return engine_check(license_id, use)
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """One verdict over the licenses of a lineage (deny > unknown > conditional > allow)."""
+    from robinet.licenses.obligations import combine as engine_combine
+
+    return engine_combine(verdicts)

@@ -9,7 +9,6 @@ no "700000000" for an int, no "yes" for a bool); `docs/licenses.md` describes ea
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,9 +17,14 @@ from robinet.licenses.entries import TermKind
 from robinet.licenses.vocabulary import (
     ATTRIBUTION_TRIGGERS,
     COUNTRY_ALIASES,
+    DISTRIBUTIONS,
     MODALITIES,
+    OBLIGATION_KINDS,
     PURPOSES,
+    TERRITORY_BINDS,
+    USER_COUNTS,
     USES,
+    did_you_mean,
     known_region,
 )
 
@@ -37,8 +41,14 @@ class Params(BaseModel):
 class CommercialUseParams(Params):
     allowed: bool
     condition: Text | None = None  # e.g. registration, when allowed
+    condition_kind: str | None = None  # the obligation kind of `condition` (registration...)
     effect: Text | None = None  # what happens instead, when not allowed
     annual_revenue_usd: Positive | None = None
+
+    @field_validator("condition_kind")
+    @classmethod
+    def _kind(cls, kind: str | None) -> str | None:
+        return None if kind is None else _vocabulary([kind], list(OBLIGATION_KINDS), "kind")[0]
 
 
 class NoncommercialParams(Params):
@@ -57,8 +67,15 @@ class UserThresholdParams(Params):
     annual_revenue_usd: Positive | None = None
     effect: Text  # "separate license required" (a deny above the limit), or a duty
     commercial_only: bool = False
+    counts: str = "product"  # whose users: the product's, or the licensee group's (USER_COUNTS)
+    on_release_date: bool = False  # counted in the month before the version's release date
     measured: Text | None = None
     scope: Text | None = None
+
+    @field_validator("counts")
+    @classmethod
+    def _counts(cls, counts: str) -> str:
+        return _vocabulary([counts], USER_COUNTS, "user count")[0]
 
     @model_validator(mode="after")
     def _has_a_limit(self) -> UserThresholdParams:
@@ -73,7 +90,13 @@ class UserThresholdParams(Params):
 class TerritoryParams(Params):
     excluded: list[str] = Field(min_length=1)  # ISO 3166-1 alpha-2 codes, or EU
     modalities: list[str] = Field(default_factory=list)  # [] = every modality
+    binds: list[str] = Field(min_length=1)  # licensee (place of business) and/or market
     exempt: Text | None = None
+
+    @field_validator("binds")
+    @classmethod
+    def _binds(cls, binds: list[str]) -> list[str]:
+        return _vocabulary(binds, TERRITORY_BINDS, "territory binding")
 
     @field_validator("excluded")
     @classmethod
@@ -92,8 +115,26 @@ class TerritoryParams(Params):
         return _vocabulary(modalities, MODALITIES, "modality")
 
 
+class Prohibition(Params):
+    """One prohibited use of a license mapped onto the purposes taxonomy, with its words."""
+
+    category: str
+    clause: Text
+    quote: Annotated[str, Field(min_length=3, max_length=400)]  # verbatim, checked
+    unless: Text | None = None  # the license's own qualifier ("unlicensed" practice...)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, category: str) -> str:
+        return _vocabulary([category], sorted(PURPOSES), "purpose category")[0]
+
+
 class FieldOfUseParams(Params):
-    prohibited: list[str]  # purpose categories; [] when the clause names none we know
+    """Prohibited uses. `prohibitions` map the clause's words onto the purposes taxonomy;
+    `prohibited` (their categories) is derived from them when the entry is loaded."""
+
+    prohibitions: list[Prohibition] = Field(default_factory=list)
+    prohibited: list[str] = Field(default_factory=list)
 
     @field_validator("prohibited")
     @classmethod
@@ -103,6 +144,7 @@ class FieldOfUseParams(Params):
 
 class AcceptableUseParams(Params):
     policy: Text | None  # the incorporated policy's id; null when its text is not in the data
+    policy_name: Text | None = None  # how the license names a policy robinet lacks
 
 
 class OutputTrainingParams(Params):
@@ -114,6 +156,7 @@ class OutputTrainingParams(Params):
 
 class AttributionParams(Params):
     notice: Text
+    notice_exact: bool = True  # false: `notice` describes the credit, it is not words to copy
     trigger: str
     monthly_active_users: Positive | None = None  # trigger: threshold
     monthly_revenue_usd: Positive | None = None
@@ -152,8 +195,15 @@ class RedistributionParams(Params):
     copy_of_license: bool | None = None
     mark_modifications: bool | None = None
     notice_file: Text | None = None  # the exact text of the Notice file
+    carry_notices: bool | None = None  # keep the work's own NOTICE file / notices (Apache 4.d)
     source_required: bool | None = None
-    network_use_is_distribution: bool | None = None
+    network_use_is_distribution: bool | None = None  # AGPL 13: a modified version served
+    applies_to: list[str] = Field(default_factory=lambda: ["unmodified", "modified"])
+
+    @field_validator("applies_to")
+    @classmethod
+    def _applies(cls, values: list[str]) -> list[str]:
+        return _vocabulary(values, [d for d in DISTRIBUTIONS if d != "none"], "distribution")
 
 
 class TerminationParams(Params):
@@ -185,14 +235,3 @@ def _vocabulary(values: list[str], known: tuple[str, ...] | list[str], what: str
     if len(set(values)) != len(values):
         raise ValueError(f"a {what} is listed twice")
     return values
-
-
-def did_you_mean(
-    word: str, known: tuple[str, ...] | list[str] | set[str], *, listed: bool = True
-) -> str:
-    """' (did you mean X? known: ...)', the closest known spelling and, if `listed`, all."""
-    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.75)
-    parts = [f"did you mean {close[0]!r}?"] if close else []
-    if listed:
-        parts.append(f"known: {', '.join(sorted(known))}")
-    return f" ({' '.join(parts)})" if parts else ""

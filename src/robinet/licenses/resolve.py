@@ -168,3 +168,27 @@ def resolve(
     if not (license or license_name or license_link):
         notes.append("no license metadata given")
     return Resolution(None, "; ".join(notes), None, (), False)
+
+
+def find_license(name: str, *, kb: KnowledgeBase | None = None) -> str:
+    """The knowledge-base id `name` denotes: an id, a Hub tag (`llama3.1`), an SPDX id
+    (`Apache-2.0`) or a ScanCode key; NotFoundError with the closest spellings otherwise."""
+    import difflib
+
+    from robinet.errors import NotFoundError
+
+    kb = kb or knowledge_base()
+    if name in kb:
+        return name
+    found = resolve(license=name, kb=kb)
+    if found.license_id is not None and found.source == "license":
+        return found.license_id
+    t = _tables(kb)
+    spellings = {i: i for i in kb.ids()}
+    spellings.update({h: ids[0] for h, ids in t.hub.items()})
+    close = difflib.get_close_matches(_key(name), list(spellings), n=3, cutoff=0.6)
+    ids = list(dict.fromkeys(spellings[c] for c in close))
+    hint = "`robinet license list` shows the known ids"
+    if ids:
+        hint = f"did you mean {', '.join(repr(i) for i in ids)}? ({hint})"
+    raise NotFoundError(f"unknown license {name!r}", hint=hint)

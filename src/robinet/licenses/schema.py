@@ -89,6 +89,7 @@ class _EntryModel(BaseModel):
     text: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")] | None
     source: str = Field(min_length=1)
     osi_approved: bool | None = None
+    terms_known: bool = True  # false: known by name only (no text, terms unknown)
     terms: list[_TermModel]
 
     @field_validator("release_date", mode="before")
@@ -170,6 +171,7 @@ def parse_entry(data: Any, *, file: str) -> LicenseEntry:
         raise KnowledgeBaseError(message, file=file, field=field) from None
     for i, term in enumerate(model.terms):
         _check_params(term, i, file)
+    _check_name_only(model, file)
     _check_quotes(model, file)
     return LicenseEntry(
         id=model.id,
@@ -192,11 +194,46 @@ def parse_entry(data: Any, *, file: str) -> LicenseEntry:
         text_file=model.text,
         source=model.source,
         osi_approved=model.osi_approved,
+        terms_known=model.terms_known,
         terms=tuple(
-            Term(kind=t.kind, clause=t.clause, quote=t.quote, summary=t.summary, params=t.params)
+            Term(
+                kind=t.kind,
+                clause=t.clause,
+                quote=t.quote,
+                summary=t.summary,
+                params=_derived(t.kind, t.params),
+            )
             for t in model.terms
         ),
     )
+
+
+def _derived(kind: TermKind, params: dict[str, Any]) -> dict[str, Any]:
+    """A field_of_use term's `prohibited` categories, from its `prohibitions`."""
+    if kind != TermKind.FIELD_OF_USE or not params.get("prohibitions"):
+        return params
+    categories = dict.fromkeys(p["category"] for p in params["prohibitions"])
+    return {**params, "prohibited": list(categories)}
+
+
+def _check_name_only(model: _EntryModel, file: str) -> None:
+    """An entry known by name only has no text and no terms; every other one has both
+    (a policy or license whose terms robinet records must be checkable against its text)."""
+    if model.terms_known:
+        if model.text is None and not model.terms:  # (with terms: _check_quotes says why)
+            raise KnowledgeBaseError(
+                "an entry needs a reference text (or `terms_known: false` when it is known "
+                "by name only)",
+                file=file,
+                field="text",
+            )
+        return
+    if model.text is not None or model.terms:
+        raise KnowledgeBaseError(
+            "an entry known by name only (`terms_known: false`) has no text and no terms",
+            file=file,
+            field="terms_known",
+        )
 
 
 def _check_quotes(model: _EntryModel, file: str) -> None:
@@ -216,13 +253,20 @@ def _check_quotes(model: _EntryModel, file: str) -> None:
         )
     reference = f" {phrase(text)} "
     for i, term in enumerate(model.terms):
-        words = phrase(term.quote)
-        if not words or f" {words} " not in reference:
-            raise KnowledgeBaseError(
-                f"quote not found in the reference text {model.text}: {term.quote!r}",
-                file=file,
-                field=f"terms.{i}.quote",
-            )
+        quotes = [(f"terms.{i}.quote", term.quote)]
+        if term.kind == TermKind.FIELD_OF_USE:
+            quotes += [
+                (f"terms.{i}.params.prohibitions.{j}.quote", str(p.get("quote", "")))
+                for j, p in enumerate(term.params.get("prohibitions") or [])
+            ]
+        for field, quote in quotes:
+            words = phrase(quote)
+            if not words or f" {words} " not in reference:
+                raise KnowledgeBaseError(
+                    f"quote not found in the reference text {model.text}: {quote!r}",
+                    file=file,
+                    field=field,
+                )
 
 
 # ---- files -----------------------------------------------------------------------------------

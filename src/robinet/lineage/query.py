@@ -11,6 +11,7 @@ stale tables; `robinet.store.lineage.repair` rebuilds them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,47 @@ from robinet.store.lineage import queries
 from robinet.store.lineage.obligations import CONFLICT_TYPES
 from robinet.store.lineage.queries import AnomalyRow, ConflictRow
 
-_SEVERITY = {Decision.ALLOW: 0, Decision.CONDITIONAL: 1, Decision.DENY: 2}
+# Hub pipeline tags and tags that say what a model takes in, beyond text.
+_PIPELINE_MODALITY = {
+    "image-text-to-text": "vision",
+    "visual-question-answering": "vision",
+    "document-question-answering": "vision",
+    "image-to-text": "vision",
+    "video-text-to-text": "vision",
+    "image-classification": "vision",
+    "object-detection": "vision",
+    "image-segmentation": "vision",
+    "text-to-image": "vision",
+    "image-to-image": "vision",
+    "text-to-video": "vision",
+    "any-to-any": "multimodal",
+    "automatic-speech-recognition": "audio",
+    "text-to-speech": "audio",
+    "text-to-audio": "audio",
+    "audio-classification": "audio",
+    "audio-to-audio": "audio",
+    "audio-text-to-text": "audio",
+    "text-generation": "text",
+    "text2text-generation": "text",
+    "fill-mask": "text",
+    "feature-extraction": "text",
+    "sentence-similarity": "text",
+    "text-classification": "text",
+    "token-classification": "text",
+    "question-answering": "text",
+    "summarization": "text",
+    "translation": "text",
+}
+_TAG_MODALITY = {
+    "multimodal": "multimodal",
+    "vision": "vision",
+    "image-text-to-text": "vision",
+    "mllama": "vision",
+    "llava": "vision",
+    "vision-language": "vision",
+    "audio": "audio",
+    "speech": "audio",
+}
 
 __all__ = [
     "Ancestor",
@@ -33,6 +74,7 @@ __all__ = [
     "LicenseVerdict",
     "Lineage",
     "Member",
+    "Modality",
     "Obligation",
     "Parent",
     "check",
@@ -96,13 +138,15 @@ def require_fresh(store: Store) -> None:
 
 
 def resolve_model(store: Store, model: str) -> str:
-    """The store's spelling of `model` (Hub ids are case-insensitive)."""
+    """The store's spelling of `model` (Hub ids are case-insensitive); NotFoundError with the
+    closest ids the store holds when it is not there."""
     found = queries.spelling(store, model)
     if found is None:
-        raise NotFoundError(
-            f"model {model!r} is not in the store",
-            hint="import it with `robinet sync hub --author OWNER` or `--from FILE`",
-        )
+        close = queries.close_models(store, model)
+        hint = "import it with `robinet sync hub --author OWNER` or `--from FILE`"
+        if close:
+            hint = f"did you mean {', '.join(repr(c) for c in close)}? Otherwise {hint}"
+        raise NotFoundError(f"model {model!r} is not in the store", hint=hint)
     return found
 
 
@@ -203,14 +247,55 @@ class Obligation:
 
 
 @dataclass(frozen=True, slots=True)
+class Modality:
+    """The modality a check used, and where it came from (`given`, or a model's pipeline tag
+    or tags), or None when nothing said."""
+
+    modality: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
+    """The whole lineage's verdict (`verdict`: the same object `license check` returns, for the
+    web API and the CLI alike), who decided it, and the terms the model carries."""
+
     model: str
     decision: Decision
+    verdict: Verdict
     decided_by: list[LicenseVerdict]
     licenses: list[LicenseVerdict]
     lineage: list[Member]
     obligations: list[Obligation]
     conflicts: list[ConflictRow]
+    modality: Modality
+
+
+def detect_modality(store: Store, members: list[str]) -> Modality:
+    """The model's modality from its own Hub metadata, then its ancestors' (nearest first):
+    the first non-text modality found wins (a fine-tune of a vision model is one, even when
+    its card says text-generation); text when only text is found; None when nothing is."""
+    rows = queries.modality_rows(store, members)
+    text_from: str | None = None
+    for model in members:
+        row = rows.get(model)
+        if row is None:
+            continue
+        found = []
+        if row.pipeline_tag and row.pipeline_tag in _PIPELINE_MODALITY:
+            found.append(
+                (_PIPELINE_MODALITY[row.pipeline_tag], f"pipeline tag {row.pipeline_tag!r}")
+            )
+        for tag in row.tags:
+            if tag.lower() in _TAG_MODALITY:
+                found.append((_TAG_MODALITY[tag.lower()], f"tag {tag!r}"))
+        for modality, why in found:
+            if modality != "text":
+                return Modality(modality, f"{why} of {model}")
+            text_from = text_from or f"{why} of {model}"
+    if text_from:
+        return Modality("text", text_from)
+    return Modality(None, "not stated by the model or its ancestors")
 
 
 def _applies(term: queries.InheritedTerm) -> bool:
@@ -224,16 +309,24 @@ def _applies(term: queries.InheritedTerm) -> bool:
 def check(store: Store, model: str, use: Any) -> CheckResult:
     """The verdict for `use` across the model and every ancestor's license.
 
-    The strictest verdict decides (deny > conditional > allow); `decided_by` lists the
-    licenses that give it, each with the models (the model itself or ancestors) that carry it
-    and the clauses behind it. An unknown license makes the result at least conditional.
+    The strictest verdict decides (deny > unknown > conditional > allow); `decided_by` lists
+    the licenses that give it, each with the models (the model itself or ancestors) that carry
+    it and the clauses behind it. A license that cannot be resolved is `unknown`. The use's
+    modality, when not given, is read from the model and its ancestors (`detect_modality`).
     """
     require_fresh(store)
     hf_id = resolve_model(store, model)
+    rows = queries.members(store, hf_id)
+    if use.modality is None:
+        found = detect_modality(store, [r.id for r in rows])
+        if found.modality is not None:
+            use = dataclasses.replace(use, modality=found.modality, modality_source=found.source)
+    else:
+        found = Modality(use.modality, use.modality_source or "given")
     verdicts: dict[str | None, Verdict] = {}
     carriers: dict[str | None, list[str]] = {}
     members: list[Member] = []
-    for row in queries.members(store, hf_id):  # by depth, then id
+    for row in rows:  # by depth, then id
         if row.license_id not in verdicts:
             verdicts[row.license_id] = licensing.check(row.license_id, use)
         carriers.setdefault(row.license_id, []).append(row.id)
@@ -247,8 +340,8 @@ def check(store: Store, model: str, use: Any) -> CheckResult:
             )
         )
     by_license = [LicenseVerdict(lic, carriers[lic], v) for lic, v in verdicts.items()]
-    worst = max((_SEVERITY[v.verdict.decision] for v in by_license), default=0)
-    decision = next(d for d, s in _SEVERITY.items() if s == worst)
+    verdict = licensing.combine([v.verdict for v in by_license])
+    decision = verdict.decision
     obligations = [
         Obligation(
             t.origin, t.depth, t.license_id, t.kind, t.clause, t.summary, round(t.confidence, 4)
@@ -259,6 +352,8 @@ def check(store: Store, model: str, use: Any) -> CheckResult:
     return CheckResult(
         model=hf_id,
         decision=decision,
+        verdict=verdict,
+        modality=found,
         decided_by=[v for v in by_license if v.verdict.decision == decision],
         licenses=by_license,
         lineage=members,

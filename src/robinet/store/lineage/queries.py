@@ -13,6 +13,7 @@ spelling of a model id wins, how verdicts combine, which obligations apply, the 
     members(store, hf_id)             the model and its ancestors with depth and license id
     inherited_terms(store, hf_id)     every term the model carries or inherits, with origin
     conflict_rows / conflict_counts   conflicts, filtered
+    modality_rows / close_models      what `check` reads of a model's modality; close ids
     lineage_state(store)              is the lineage stale (`lineage_dirty`), models counted
 """
 
@@ -185,6 +186,41 @@ def anomalies_of(store: Store, models: Sequence[str]) -> list[AnomalyRow]:
         [list(models)],
     ).fetchall()
     return [AnomalyRow(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityRow:
+    """What the Hub says a model takes and gives: its pipeline tag and tags."""
+
+    hf_id: str
+    pipeline_tag: str | None
+    tags: tuple[str, ...]
+
+
+def modality_rows(store: Store, models: Sequence[str]) -> dict[str, ModalityRow]:
+    """Pipeline tag and tags of each of `models` the store holds (for `check`'s modality)."""
+    rows = store.con.execute(
+        "SELECT hf_id, pipeline_tag, tags FROM models WHERE hf_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(models)],
+    ).fetchall()
+    return {r[0]: ModalityRow(r[0], r[1], tuple(r[2] or ())) for r in rows}
+
+
+def close_models(store: Store, model: str, *, n: int = 3) -> list[str]:
+    """Model ids that look like `model` (for "did you mean"): same name under any owner, or
+    the same owner, then difflib's closest spellings among those candidates."""
+    import difflib
+
+    owner, _, name = model.lower().rpartition("/")
+    rows = store.con.execute(
+        "SELECT hf_id FROM models WHERE lower(hf_id) LIKE ? OR lower(hf_id) LIKE ? "
+        "OR jaro_winkler_similarity(lower(hf_id), ?) > 0.85 LIMIT 2000",
+        [f"%/{name}%", f"{owner}/%" if owner else "", model.lower()],
+    ).fetchall()
+    ids = [str(r[0]) for r in rows]
+    lowered = {i.lower(): i for i in ids}
+    close = difflib.get_close_matches(model.lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[c] for c in close]
 
 
 def members(store: Store, hf_id: str) -> list[MemberRow]:
