@@ -29,6 +29,10 @@ def section_builders() -> list[SectionBuilder]:
     except ImportError:  # the tap engines are optional while they are being built
         TAP_SECTIONS = []
     builders.extend(TAP_SECTIONS)
+    from robinet.report.duties_section import duties_section
+    from robinet.report.hardware_section import hardware_section
+
+    builders.extend([duties_section, hardware_section])
     builders.extend(landscape.CLOSING_SECTIONS)
     return builders
 
