@@ -7,11 +7,17 @@ Each phase runs in its own process so that its peak RSS is its own:
 1. generate   the synthetic dump (generate.py), unless it already exists;
 2. floor      DuckDB alone reads the same file into a table (read_json, every column):
               the least any importer of this file can cost;
-3. import     `robinet.sources.hub_dump.import_dump` into a fresh on-disk store: parse,
+3. import     `robinet.store.hub.import_dump` into a fresh on-disk store: parse,
               models/edges/license_refs, license resolution, inference, closure, anomalies,
               obligations, conflicts — end to end, one transaction;
 4. lookup     `robinet.lineage.query.lineage(store, model)` for 300 models (leaves, mid-chain
-              models and the largest roots), after one warm-up call: p50, p95, max.
+              models and the largest roots), after one warm-up call: p50, p95, max;
+5. split      (with --split) the same import in two transactions, in another store: the Hub
+              import with `lineage=False` and its commit, then the lineage rebuild and its
+              commit, so that the lineage tables' share (built in store/lineage/) is timed
+              apart from the import's.
+
+Each process reports its wall seconds and its CPU seconds (user + system, `getrusage`).
 
 Prints one JSON document with every figure (also written to WORK/result-N.json).
 """
@@ -33,36 +39,68 @@ con = duckdb.connect()
 con.execute("SET threads = {threads}")
 con.execute("SET memory_limit = '{memory_limit}'")
 t = time.perf_counter()
-con.execute("CREATE TABLE t AS SELECT * FROM read_json('{dump}', format = 'newline_delimited', "
-            "ignore_errors = true, maximum_object_size = 268435456)")
+con.execute("CREATE TABLE t AS SELECT * FROM read_json(?, format = 'newline_delimited', "
+            "ignore_errors = true, maximum_object_size = 268435456)", [sys.argv[1]])
 rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"seconds": time.perf_counter() - t, "rows": rows,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "peak_rss_mb": usage.ru_maxrss / 1024}}))
 """
 
 IMPORT = """
-import json, resource, time
+import dataclasses, json, resource, sys, time
 from robinet.store import Store
-from robinet.sources.hub_dump import import_dump
-store = Store.open('{db}')
+from robinet.store.hub import import_dump
+store = Store.open(sys.argv[2])
 store.con.execute("SET threads = {threads}")
 store.con.execute("SET memory_limit = '{memory_limit}'")
 t = time.perf_counter()
-report = import_dump(store, '{dump}', source='synthetic')
+report = import_dump(store, sys.argv[1], source='synthetic')
 seconds = time.perf_counter() - t
 store.con.execute("CHECKPOINT")
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"seconds": seconds, "models": report.models,
                   "edges_declared": report.edges_declared, "rejected": report.rejected,
-                  "warnings": report.warnings, "lineage": report.lineage,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}},
+                  "warnings": report.warnings, "timings": report.timings,
+                  "lineage": dataclasses.asdict(report.lineage)
+                  if dataclasses.is_dataclass(report.lineage) else report.lineage,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "peak_rss_mb": usage.ru_maxrss / 1024}},
                  default=str))
 """
 
+SPLIT = """
+import dataclasses, json, resource, sys, time
+from robinet.store import Store
+from robinet.store.hub import import_dump
+from robinet.store.lineage.build import rebuild
+store = Store.open(sys.argv[2])
+store.con.execute("SET threads = {threads}")
+store.con.execute("SET memory_limit = '{memory_limit}'")
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+t, c = time.perf_counter(), cpu()
+report = import_dump(store, sys.argv[1], source='synthetic', lineage=False)
+hub = {{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
+       "timings": report.timings}}
+t, c = time.perf_counter(), cpu()
+with store.transaction():
+    summary = rebuild(store)
+    built = time.perf_counter()
+lineage = {{"seconds": time.perf_counter() - t, "commit": time.perf_counter() - built,
+           "cpu_seconds": cpu() - c, "timings": dataclasses.asdict(summary)["timings"]
+           if dataclasses.is_dataclass(summary) else summary["timings"]}}
+print(json.dumps({{"hub_import": hub, "lineage_rebuild": lineage,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
 LOOKUP = """
-import json, random, resource, statistics, time
+import json, random, resource, statistics, sys, time
 from robinet.store import Store
 from robinet.lineage.query import lineage
-store = Store.open('{db}', read_only=True)
+store = Store.open(sys.argv[2], read_only=True)
 store.con.execute("SET threads = {threads}")
 rng = random.Random(1)
 leaves = [r[0] for r in store.con.execute(
@@ -89,8 +127,9 @@ print(json.dumps({{"lookups": len(times), "p50_ms": statistics.median(times),
 """
 
 
-def _run(code: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+def _run(code: str, *args: Path) -> dict:
+    command = [sys.executable, "-c", code, *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-4000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -104,6 +143,9 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit")
+    parser.add_argument(
+        "--split", action="store_true", help="also time the import and the lineage apart"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     dump = args.work / f"hub-{args.models}.jsonl"
@@ -118,15 +160,22 @@ def main() -> None:
         )  # fmt: skip
         result["generate"] = gen.stdout.strip().splitlines()[-1]
     result["dump_bytes"] = dump.stat().st_size
-    for path in (db, db.with_suffix(".duckdb.wal")):
+    split_db = db.with_name(f"hub-{args.models}-split.duckdb")
+    for path in (db, db.with_suffix(".duckdb.wal"), split_db, split_db.with_suffix(".duckdb.wal")):
         path.unlink(missing_ok=True)
-    fmt = {"dump": dump, "db": db, "threads": args.threads, "memory_limit": args.memory_limit}
+    fmt = {"threads": args.threads, "memory_limit": args.memory_limit}
     started = time.perf_counter()
-    result["floor"] = _run(FLOOR.format(**fmt))
-    result["import"] = _run(IMPORT.format(**fmt))
-    result["lookup"] = _run(LOOKUP.format(**fmt))
+    result["floor"] = _run(FLOOR.format(**fmt), dump)
+    result["import"] = _run(IMPORT.format(**fmt), dump, db)
+    result["lookup"] = _run(LOOKUP.format(**fmt), dump, db)
+    if args.split:
+        result["split"] = _run(SPLIT.format(**fmt), dump, split_db)
+        split_db.unlink(missing_ok=True)
     result["ratio_import_to_floor"] = round(
         result["import"]["seconds"] / result["floor"]["seconds"], 2
+    )
+    result["cpu_ratio_import_to_floor"] = round(
+        result["import"]["cpu_seconds"] / result["floor"]["cpu_seconds"], 2
     )
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(result, indent=2, sort_keys=True, default=str)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from robinet.errors import InputDataError
-from robinet.sources.hub_dump import import_dump, register_source
 from robinet.store import Store
+from robinet.store.hub import import_dump, register_source
 
 
 def _records(n: int) -> bytes:
@@ -56,12 +56,16 @@ def test_a_truncated_gzip_keeps_its_complete_records(memory_store: Store, tmp_pa
     assert ids == {f"org/m{i}" for i in range(kept)}
 
 
-def test_an_empty_file_says_so(memory_store: Store, tmp_path: Path) -> None:
+def test_an_empty_file_is_bad_input_naming_it(memory_store: Store, tmp_path: Path) -> None:
+    # Changed with the hardening issue: a file that yields nothing is refused (exit 3), where
+    # it used to be imported as nothing with a warning.
     path = tmp_path / "empty.jsonl"
     path.write_text("")
-    report = import_dump(memory_store, path, source="empty")
-    assert report.models == 0 and report.warnings == 1
-    assert "no records" in report.warning_sample[0]
+    with pytest.raises(InputDataError) as caught:
+        import_dump(memory_store, path, source="empty")
+    assert caught.value.exit_code == 3 and caught.value.file == str(path)
+    assert "holds no model records" in caught.value.message
+    assert memory_store.count("import_warnings") == 0 and memory_store.count("models") == 0
 
 
 def test_the_sources_row_accounts_for_a_hub_import(memory_store: Store, tmp_path: Path) -> None:

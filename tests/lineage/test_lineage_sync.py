@@ -22,8 +22,9 @@ import pytest
 from tests.lineage.fakehub import FakeHub, install, load, page_of, uninstall
 
 from robinet.errors import SourceError
-from robinet.sources.hub_sync import HubClient, retry_after, sync_hub
+from robinet.sources.hub_sync import HubClient, retry_after
 from robinet.store import Store
+from robinet.store.hub import sync_hub
 
 FAKEHUB = Path(__file__).resolve().parent / "fakehub.py"
 
@@ -69,7 +70,7 @@ def test_author_sync_pages_licenses_and_lineage(hub: FakeHub) -> None:
     assert refs[0]["file"].endswith("/LICENSE")
     edge = store.query("SELECT parent, relation FROM edges WHERE child = ?", [f"{lite}-Chat"])
     assert edge == [{"parent": lite, "relation": "finetune"}]
-    assert report.lineage["with_declared_lineage"] == 2
+    assert report.lineage.with_declared_lineage == 2
     assert sleeps == []
 
 
@@ -166,7 +167,7 @@ def die(request):
 hub.fail = die
 fake.install(hub)
 from robinet.store import Store
-from robinet.sources.hub_sync import sync_hub
+from robinet.store.hub import sync_hub
 store = Store.open(sys.argv[2])
 sync_hub(store, authors=["deepseek-ai"])
 """
@@ -183,10 +184,14 @@ def test_kill_9_loses_and_duplicates_nothing(hub: FakeHub, tmp_path: Path) -> No
     with Store.open(db) as store:
         assert store.count("models") == 3  # pages 0, 1, 2 committed, one model each
         assert page_of(store.scalar("SELECT cursor FROM hub_sync_state")) == 3
+        # Each page's commit marked the derived lineage tables stale; no rebuild ran.
+        assert store.meta("lineage_dirty") == "1"
         hub.page_size = 1
         report = sync_hub(store, authors=["deepseek-ai"], client=_client([]))
         assert report.resumed and report.models == 1
         assert store.count("models") == 4
+        assert store.scalar("SELECT count(DISTINCT hf_id) FROM models") == 4
+        assert store.meta("lineage_dirty") == "0"  # the final rebuild cleared the mark
         dupes = store.scalar(
             "SELECT count(*) FROM (SELECT subject, source FROM license_refs "
             "GROUP BY ALL HAVING count(*) > 1)"
@@ -224,7 +229,7 @@ def test_sync_hub_command_live(hub: FakeHub, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from robinet.cli import app
-    from robinet.sources.hub_dump import import_records
+    from robinet.store.hub import import_records
 
     db = tmp_path / "live.duckdb"
     with Store.open(db) as store:  # not empty: the bundled snapshot is not loaded

@@ -25,9 +25,9 @@ from typer.testing import CliRunner
 
 from robinet.cli import app
 from robinet.errors import SourceError
-from robinet.sources.hub_dump import import_records
-from robinet.sources.hub_sync import HubClient, sync_hub
+from robinet.sources.hub_sync import HubClient
 from robinet.store import Store
+from robinet.store.hub import import_records, sync_hub
 
 FAKEHUB = Path(__file__).resolve().parent / "fakehub.py"
 DNS = "[Errno -2] Name or service not known"
@@ -194,8 +194,9 @@ def test_offline_mode_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 3, done.stderr
     assert time.monotonic() - started < 30
-    assert done.stdout == ""
-    assert "HF_HUB_OFFLINE is set" in done.stderr and "--from FILE" in done.stderr
+    error = json.loads(done.stdout)["error"]  # --json: the error is the one JSON document
+    assert error["code"] == "source"
+    assert "HF_HUB_OFFLINE is set" in error["message"] and "--from FILE" in error["hint"]
     assert not db.exists()
 
 
@@ -228,9 +229,12 @@ def test_no_connection_command_exits_3_quickly(hub: FakeHub, tmp_path: Path) -> 
     )
     assert time.monotonic() - started < 10  # 0.5 s + 1 s of real waits
     assert result.exit_code == 3
-    assert result.stdout == ""
+    error = json.loads(result.stdout)["error"]  # --json: the error is the one JSON document
+    assert error["code"] == "source"
+    assert error["message"].startswith(
+        f"cannot reach huggingface.co (ConnectError: {DNS}); check the network"
+    )
     stderr = " ".join(result.stderr.split())
-    assert f"error: cannot reach huggingface.co (ConnectError: {DNS}); check the network" in stderr
     assert "waiting 0.5s: cannot reach huggingface.co" in stderr
     assert "rate limited" not in stderr
 

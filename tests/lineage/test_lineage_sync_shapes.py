@@ -31,9 +31,9 @@ from tests.lineage.fakehub import (
 )
 
 from robinet.errors import SourceError
-from robinet.sources.hub_dump import import_records
-from robinet.sources.hub_sync import EXPAND, HubClient, rate_limit_reset, sync_hub
+from robinet.sources.hub_sync import EXPAND, HubClient, rate_limit_reset
 from robinet.store import Store
+from robinet.store.hub import import_records, sync_hub
 
 LLAMA = "meta-llama/Llama-3.1-8B"
 

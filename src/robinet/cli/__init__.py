@@ -36,9 +36,9 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; the order here is the order in --help.
-    from robinet.cli import data, licenses, lineage, store, tap
+    from robinet.cli import audit, data, duties, licenses, lineage, serve, store, sync_epoch, tap
 
-    for module in (data, licenses, lineage, tap, store):
+    for module in (data, licenses, lineage, sync_epoch, tap, duties, store, serve, audit):
         module.register(app)
 
 

@@ -114,8 +114,8 @@ def releases(
             notable=True if notable else None,
         )
     if json_:
-        filters = {"org": org, "region": region, "country": country, "tier": tier}
-        filters |= {"since": since, "notable": notable}
+        filters: dict[str, str | bool | None] = {"org": org, "region": region}
+        filters |= {"country": country, "tier": tier, "since": since, "notable": notable}
         print_json(listing("releases", rows, filters=filters))
         return
     _check_limit(limit)
@@ -239,7 +239,7 @@ def snapshot_build(
     counts = export_snapshot(store, out or bundled_dir())
     if json_:
         imports = [
-            {**to_jsonable(r), "warnings": [], "warning_count": r.warnings} for r in results
+            {**to_jsonable(r), "warnings": []} for r in results
         ]  # each source's warnings, with their locations: `robinet sources --json`
         print_json({"imports": imports, "tables": counts, "out": str(out or bundled_dir())})
         return

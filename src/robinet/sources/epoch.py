@@ -41,6 +41,7 @@ class EpochTable:
     date_col: str
     country_col: str
     notable: bool  # every row of the table is a notable model
+    dated_by_release: bool = False  # the date column is a release (availability) date
 
 
 def _info(name: str, title: str, origin: str, commit: str, file: str) -> SourceInfo:
@@ -107,24 +108,32 @@ ECI = EpochTable(
     date_col="Release date",
     country_col="Country",
     notable=False,
+    dated_by_release=True,
 )
 
 
 class EpochSource:
-    def __init__(self, table: EpochTable) -> None:
+    """One Epoch table. `info` replaces the table's own provenance for a copy read from
+    elsewhere (`robinet sync epoch`: Epoch's published CSV, or a file given)."""
+
+    def __init__(self, table: EpochTable, info: SourceInfo | None = None) -> None:
         self.table = table
-        self.info = table.info
+        self.info = info or table.info
 
     def read(self, sources_dir: Path) -> Batch:
+        return self.read_path(sources_dir / self.table.info.files[0])
+
+    def read_path(self, path: Path) -> Batch:
+        """The batch of the table's CSV at `path` (rows named by `info.files[0]`)."""
         batch = Batch(self.info)
         file = self.info.files[0]
         eci_first: dict[tuple[str | None, str], dict[str, Any]] = {}
-        for number, raw in csv_rows(sources_dir / file):
+        for number, raw in csv_rows(path):
             batch.rows_read += 1
             fact = self._fact(batch, file, number, raw)
             if fact is None:
                 continue
-            if self.table is ECI:
+            if self.table.dated_by_release:  # the Capabilities Index: one row per version
                 batch.add("capability_scores", self._score(batch, file, number, raw, fact))
                 # One release per model name: the earliest evaluated version dates it.
                 key = (fact["organization"], fact["name_key"])
@@ -191,6 +200,10 @@ class EpochSource:
             "countries": sorted(countries),
             "org_countries": [org_country.get(o) for o in orgs],
             "date": date,
+            # The model tables' "Publication date" is the paper or announcement; the Capabilities
+            # Index's "Release date" is when the evaluated version could be used.
+            "announced": None if t.dated_by_release else date,
+            "available": date if t.dated_by_release else None,
             "tier": tier.value if tier else None,
             "tier_raw": access or None,
             "hf_id": hf_match.group(1).rstrip(".") if hf_match else None,
@@ -203,6 +216,9 @@ class EpochSource:
             "license_raw": None,
             "training_code": (raw.get("Training code accessibility") or "").strip() or None,
             "inference_code": (raw.get("Inference code accessibility") or "").strip() or None,
+            "training_hardware": (raw.get("Training hardware") or "").strip() or None,
+            "hardware_quantity": _number(batch, file, number, raw, "Hardware quantity"),
+            "task": (raw.get("Task") or "").strip() or None,
             "link": link.split()[0] if link else None,
             **provenance(self.info, file, number),
         }

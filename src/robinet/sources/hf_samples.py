@@ -1,4 +1,4 @@
-"""The two Hub metadata samples shipped with robinet, imported through the Hub dump importer.
+"""The two Hub metadata samples shipped with robinet, read as Hub records (`sample_batches`).
 
 - `hf-model-info`: 74,970 Hub models as of 2023-10-01 (author, creation time, downloads, task),
   from the study "What's documented in AI? Systematic Analysis of 32K AI Model Cards".
@@ -7,6 +7,7 @@
 
 Both are public Hub metadata. The newer sample is imported last, so a model in both keeps its
 2024 row (tags, downloads); the 2023 sample adds creation dates for the many models it alone has.
+`store.pipeline.build_all` imports them through the Hub loader (`store.hub.import_batches`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from robinet.errors import InputDataError
-from robinet.sources.base import SourceInfo
-from robinet.sources.hub_dump import ImportReport, import_records, read_top_models_csv
-from robinet.store.db import Store
+from robinet.sources.base import HubBatch, SourceInfo
+from robinet.sources.hub_dump import record_batches, top_models_batches
 
 MODEL_INFO = SourceInfo(
     name="hf-model-info",
@@ -65,14 +65,11 @@ def read_model_info(path: Path) -> Iterator[dict[str, Any]]:
         }
 
 
-def import_sample(store: Store, info: SourceInfo, sources_dir: Path) -> ImportReport:
+def sample_batches(info: SourceInfo, sources_dir: Path) -> Iterator[HubBatch]:
+    """The records of one sample, in batches; provenance names the file relative to the
+    sources directory (as `info.files` does), so a rebuilt snapshot does not depend on where
+    the repository is."""
     path = sources_dir / info.files[0]
-    records = read_model_info(path) if info is MODEL_INFO else read_top_models_csv(path)
-    return import_records(
-        store,
-        records,
-        source=info.name,
-        file=info.files[0],
-        retrieved_at=info.retrieved_at,
-        lineage=info is SAMPLES[-1],  # lineage once, after the last sample
-    )
+    if info is MODEL_INFO:
+        return record_batches(read_model_info(path), info.files[0])
+    return top_models_batches(path, label=info.files[0])

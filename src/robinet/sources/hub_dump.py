@@ -1,465 +1,440 @@
-"""Hub model records in, `models` + `edges` + `license_refs` out, lineage recomputed.
+"""Hub model records from dump files: JSON Lines (optionally gzipped), Parquet, the top-models CSV.
 
-Three ways in, one pipeline (sources/hub_sql.py):
+A dump source only reads. It checks what the path is, streams the file in bounded chunks and
+yields `HubBatch`es (one JSON document per record, with its line number); `store.hub` stages
+them in DuckDB, parses them set-based and writes the tables (`store.hub.import_dump`).
 
-- `import_dump(store, path)`: a dump file read by DuckDB itself — JSON Lines (optionally
-  gzipped), one object per model in the shape of `GET /api/models/{id}`, or a Parquet table
-  with those columns; the CSV sample of the top Hub models is read through the converter below.
-- `import_records(store, records)`: any iterable of dicts in that shape (a live sync page, the
-  CSV converter, tests).
-- `read_top_models_csv(path)`: the 2024-09 sample of the 9,715 most-downloaded models
-  (modelId, author, downloads, lastModified, tags, ...) converted to the API shape.
-
-Bad rows never stop a batch: they are kept out and reported in `import_warnings` with file and
-row. The whole import is one transaction.
+- Paths are literal: `a[1].jsonl` is the file of that name. `dump_files(pattern, glob=True)`
+  expands a pattern with Python's glob, sorted, and each file is read and recorded as itself.
+- Bounded memory: a file is read CHUNK_BYTES at a time; a line longer than `max_line_bytes` is
+  dropped as it streams past, with a warning naming it, so a 1 GiB line costs no more memory
+  than a short one.
+- One bad line never rejects a file: a line over the cap, or with bytes that are not UTF-8, is
+  a warning naming the line; a gzip stream cut short keeps every complete line before the cut.
+- Encodings: UTF-8 (a BOM is dropped); UTF-16 and UTF-32, by their BOM or by the NUL bytes
+  around the first character, are transcoded; other NUL-led input is an unknown encoding.
+- Refused with InputDataError naming the file: a folder, a FIFO, a device, a socket (found by
+  `stat`, so a FIFO is never opened); a gzip or Parquet file that cannot be read; a Parquet
+  table without an `id`/`modelId` column; a CSV that is not UTF-8.
+- The top-models CSV is read by sources/hub_csv.py (`read_top_models_csv`, also importable
+  from here).
 """
 
 from __future__ import annotations
 
-import ast
-import csv
-import dataclasses
-import datetime as dt
-import json
-import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import codecs
+import gzip
+import importlib
+import itertools
+import stat
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from robinet.errors import InputDataError, SourceError
-from robinet.licenses import lineage_terms as licensing
-from robinet.sources import hub_sql
-from robinet.store.db import Store
+from robinet.sources.base import MAX_LINE_BYTES, HubBatch, ImportWarning, hub_batches
+from robinet.sources.hub_csv import read_top_models_csv as read_top_models_csv  # its old home
+from robinet.sources.hub_csv import top_models_batches
 
 DEFAULT_SOURCE = "hf-hub"
-_BATCH = 50_000
+CHUNK_BYTES = 8 << 20
+BATCH_ROWS = 50_000  # records per batch, from dicts and from Parquet row groups
+DUMP_HINT = "a dump is JSON Lines (.jsonl, optionally .gz), Parquet or the Hub top-models CSV"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# UTF-32 before UTF-16: a UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+# Without a BOM: which of the first four bytes are NUL, for text that starts with an ASCII char.
+_NUL_PATTERNS = {
+    (False, True, True, True): "utf-32-le",
+    (True, True, True, False): "utf-32-be",
+    (False, True, False, True): "utf-16-le",
+    (True, False, True, False): "utf-16-be",
+}
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What one import did: counts, warnings (a sample; all are in import_warnings), lineage."""
-
-    source: str
-    file: str | None
-    rows_read: int
-    models: int
-    edges_declared: int
-    rejected: int
-    warnings: int
-    warning_sample: tuple[str, ...] = ()
-    lineage: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-# -- readers ----------------------------------------------------------------------------------
-def _csv_time(value: str) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
+# -- which files ------------------------------------------------------------------------------
+def check_dump_file(path: Path) -> Path:
+    """`path` if it is a regular file; what it is otherwise (found by stat: nothing is opened)."""
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value  # kept raw: the import reports it as malformed
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _csv_tags(value: str) -> Any:
-    try:
-        tags = ast.literal_eval(value) if value.strip() else []
-    except (ValueError, SyntaxError):
-        return value  # kept raw: reported as a malformed `tags` field
-    return [str(t) for t in tags] if isinstance(tags, list | tuple) else value
-
-
-def _csv_int(value: str) -> Any:
-    try:
-        return int(value)
-    except ValueError:
-        return value or None
-
-
-def read_top_models_csv(path: Path | str) -> Iterator[dict[str, Any]]:
-    """Rows of hf_models.csv (top models, 2024-09) as dicts in the Hub API's shape."""
-    path = Path(path)
-    csv.field_size_limit(1 << 30)
-    try:
-        handle = path.open(newline="", encoding="utf-8")
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        pattern = any(c in str(path) for c in "*?[")
+        raise SourceError(
+            f"no such dump file: {path}",
+            hint="paths are taken literally; ask for glob expansion to read every file a "
+            "pattern matches"
+            if pattern
+            else None,
+        ) from None
     except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "modelId" not in reader.fieldnames:
-            raise InputDataError("not a Hub models CSV: no modelId column", file=str(path))
-        for row in reader:
-            record: dict[str, Any] = {
-                "id": (row.get("modelId") or "").strip(),
-                "author": row.get("author") or None,
-                "sha": row.get("sha") or None,
-                "lastModified": _csv_time(row.get("lastModified") or ""),
-                "private": (row.get("private") or "").strip().lower() == "true",
-                "downloads": _csv_int(row.get("downloads") or ""),
-                "pipeline_tag": row.get("pipeline_tag") or None,
-                "tags": _csv_tags(row.get("tags") or ""),
-            }
-            if row.get("inference"):
-                record["inference"] = row["inference"]
-            yield record
-
-
-# -- staging ----------------------------------------------------------------------------------
-def _stage_records(store: Store, records: Iterable[dict[str, Any]], file: str | None) -> None:
-    hub_sql.create_stage(store)
-    rows: list[int] = []
-    docs: list[str | None] = []
-
-    def flush() -> None:
-        if not rows:
-            return
-        table = pa.table(
-            {
-                "row": pa.array(rows, pa.int64()),
-                "doc": pa.array(docs, pa.string()),
-                "file": pa.array([file] * len(rows), pa.string()),
-            }
-        )
-        store.con.register("_hub_batch", table)
-        store.con.execute(f"INSERT INTO {hub_sql.STAGE} SELECT * FROM _hub_batch")
-        store.con.unregister("_hub_batch")
-        rows.clear()
-        docs.clear()
-
-    for number, record in enumerate(records, start=1):
-        rows.append(number)
-        try:
-            docs.append(json.dumps(record, default=str))
-        except (TypeError, ValueError):
-            docs.append(repr(record))
-        if len(rows) >= _BATCH:
-            flush()
-    flush()
-
-
-def _sql_str(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def file_relation(path: Path) -> str:
-    """A SELECT of (row, doc, file) over a dump file, read by DuckDB as it is parsed.
-
-    JSON Lines (.jsonl, .json, optionally .gz): one line = one document; the lines are read
-    as text and parsed set-based later, so a malformed line is reported with its number
-    instead of failing the file. Parquet: each row becomes one JSON document.
-    """
-    name = path.name.lower()
-    p = _sql_str(path)
-    if name.endswith((".parquet", ".pq")):
-        return f"""
-            SELECT row_number() OVER () AS row, to_json(t)::VARCHAR AS doc, '{p}' AS file
-            FROM read_parquet('{p}') t
-        """
-    return f"""
-        SELECT * FROM (
-            SELECT row_number() OVER () AS row, line AS doc, '{p}' AS file FROM {_lines(path)}
-        ) WHERE trim(doc) <> ''
-    """
-
-
-def _lines(path: Path) -> str:
-    """The lines of a JSON Lines file as one VARCHAR column `line`, read by DuckDB."""
-    return f"""read_csv('{_sql_str(path)}',
-        columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x01', quote = '',
-        escape = '', auto_detect = false, compression = 'auto', max_line_size = 268435456,
-        strict_mode = false)"""
-
-
-_LINES = "_hub_lines"
-
-
-def _stage_lines(store: Store, path: Path) -> str:
-    """Read a JSON Lines file into the temp table _hub_lines; a SELECT of (row, doc, file).
-
-    Numbering the lines with a window (`row_number() OVER ()`) would run the parse on one
-    thread; the lines are instead written in file order (insertion order preserved), so that
-    `rowid + 1` is the line number and the parse that follows runs on every thread.
-    """
-    con = store.con
-    preserve = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES} AS SELECT line FROM {_lines(path)}")
-    except duckdb.Error as exc:
-        if not path.name.lower().endswith(".gz"):
-            raise InputDataError(
-                f"cannot read the file as JSON Lines: {exc}",
-                file=str(path),
-                hint="a dump is JSON Lines (.jsonl, optionally .gz), Parquet or the Hub CSV",
-            ) from exc
-        _stage_damaged_gzip(store, path)
-    finally:
-        if preserve is not None and not preserve[0]:
-            con.execute("SET preserve_insertion_order = false")
-    return f"""
-        SELECT rowid + 1 AS row, line AS doc, '{_sql_str(path)}' AS file FROM {_LINES}
-        WHERE trim(line) <> ''
-    """
-
-
-def _stage_damaged_gzip(store: Store, path: Path) -> None:
-    """A truncated or damaged .gz: keep every complete line before the damage, and say so.
-
-    A download cut short is the commonest bad dump; its complete records are still good.
-    """
-    import gzip
-    import zlib
-
-    lines: list[str] = []
-    problem: str | None = None
-    try:
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="\n") as handle:
-            for line in handle:
-                lines.append(line)
-    except (EOFError, OSError, zlib.error) as exc:
-        problem = str(exc) or type(exc).__name__
-    if problem is None:  # DuckDB failed on a stream Python reads whole: stage it as is
-        complete = [line.rstrip("\n") for line in lines]
-    else:
-        # The last line read may be cut mid-record: only lines that ended are complete.
-        complete = [line.rstrip("\n") for line in lines if line.endswith("\n")]
-        if not lines and not complete:
-            raise InputDataError(
-                f"not a readable gzip file ({problem})",
-                file=str(path),
-                hint="check the download, or pass the uncompressed .jsonl",
-            )
-    staged = pa.table({"line": pa.array(complete, pa.string())})  # noqa: F841 (read by SQL)
-    store.con.execute(f"CREATE OR REPLACE TEMP TABLE {_LINES} AS SELECT line FROM staged")
-    if problem is not None:
-        store.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _hub_stream_problem AS SELECT ? AS row, ? AS message",
-            [
-                len(complete) + 1,
-                f"the gzip stream ends early ({problem}): the "
-                f"{len(complete)} complete lines before it were read, the rest is lost",
-            ],
-        )
-
-
-# -- the pipeline -----------------------------------------------------------------------------
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-
-
-def register_source(store: Store, source: str, file: str | None) -> None:
-    """Write the `sources` row of a Hub import made outside the snapshot build (sync hub).
-
-    Counts and dates are those of every row the source has in the store now; each file
-    imported under the source name is listed.
-    """
-    with store.transaction():
-        previous = store.con.execute(
-            "SELECT files, rows_read FROM sources WHERE name = ?", [source]
-        ).fetchone()
-        files = sorted({*(previous[0] or [] if previous else []), *([file] if file else [])})
-        models, first, last, newest = store.con.execute(
-            "SELECT count(*), min(created_at)::DATE, max(coalesce(last_modified, created_at))"
-            "::DATE, max(retrieved_at) FROM models WHERE source = ?",
-            [source],
-        ).fetchone() or (0, None, None, None)
-        rejected = store.count_where("import_warnings", "source = ? AND field IS NULL", [source])
-        store.con.execute("DELETE FROM sources WHERE name = ?", [source])
-        store.con.execute(
-            """
-            INSERT INTO sources (name, title, origin, version, license, attribution, files,
-                                 retrieved_at, imported_at, rows_read, rows_imported,
-                                 rows_rejected, date_min, date_max)
-            VALUES (?, 'Hugging Face Hub model metadata', 'https://huggingface.co/api/models',
-                    NULL, 'public Hub metadata', 'Hugging Face Hub', ?, ?, now()::TIMESTAMP,
-                    ?, ?, ?, ?, ?)
-            """,
-            [source, files, newest, models + rejected, models, rejected, first, last],
-        )
-
-
-def _import_staged(
-    store: Store,
-    *,
-    source: str,
-    file: str | None,
-    lineage: bool,
-    started: float,
-    retrieved_at: dt.datetime | None,
-    relation: str = hub_sql.STAGE,
-) -> ImportReport:
-    when = (
-        retrieved_at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-        if retrieved_at is not None and retrieved_at.tzinfo is not None
-        else retrieved_at.isoformat(sep=" ")
-        if retrieved_at is not None
-        else _now()
-    )
-    try:
-        hub_sql.parse_stage(store, relation)
-    except duckdb.IOException as exc:
-        raise SourceError(f"cannot read {file}: {exc}") from exc
-    store.con.execute(f"DROP TABLE IF EXISTS {_LINES}")  # the file's text: free it early
-    store.con.execute(
-        "CREATE OR REPLACE TEMP TABLE _hub_warnings AS " + hub_sql.warnings_sql(source)
-    )
-    rejected = store.scalar(
-        "SELECT (SELECT count(*) FROM _hub_parsed WHERE hf_id IS NULL) "
-        "+ (SELECT count(*) FROM _hub_excluded WHERE NOT duplicate)"
-    )
-    with store.transaction():
-        if file is not None:  # a re-import of the same file replaces its warnings
-            store.con.execute(
-                "DELETE FROM import_warnings WHERE source = ? AND file = ?", [source, file]
-            )
-        store.con.execute("INSERT INTO import_warnings SELECT * FROM _hub_warnings")
-        counts = hub_sql.write_tables(
-            store, source=source, retrieved_at=when, resolve=licensing.resolve
-        )
-        summary: dict[str, Any] = {}
-        if lineage:
-            from robinet.store.lineage.build import rebuild
-
-            summary = rebuild(store)
-        else:
-            store.set_meta("lineage_dirty", "1")
-    warnings = store.con.execute("SELECT count(*) FROM _hub_warnings").fetchone()
-    sample = store.con.execute(
-        "SELECT coalesce(file, '?') || ':' || coalesce(row::VARCHAR, '?') || ': ' || "
-        "coalesce(field || ': ', '') || message FROM _hub_warnings t(s, file, row, field, "
-        "message) ORDER BY row NULLS FIRST, field NULLS FIRST LIMIT 20"
-    ).fetchall()
-    for table in (
-        "_hub_parsed", "_hub_signals", "_hub_signals_norm", "_hub_models",
-        "_hub_warnings", "_hub_edges", "_hub_resolved", "_hub_excluded", _LINES, hub_sql.STAGE,
-    ):  # fmt: skip
-        store.con.execute(f"DROP TABLE IF EXISTS {table}")
-    return ImportReport(
-        source=source,
-        file=file,
-        rows_read=counts["rows"],
-        models=counts["models"],
-        edges_declared=counts["edges"],
-        rejected=int(rejected),
-        warnings=int(warnings[0]) if warnings else 0,
-        warning_sample=tuple(r[0] for r in sample),
-        lineage=summary,
-        seconds=round(time.perf_counter() - started, 3),
-    )
-
-
-def import_records(
-    store: Store,
-    records: Iterable[dict[str, Any]],
-    *,
-    source: str = DEFAULT_SOURCE,
-    file: str | None = None,
-    lineage: bool = True,
-    retrieved_at: dt.datetime | None = None,
-) -> ImportReport:
-    """Write Hub records (API shape) into the store in one transaction; recompute lineage.
-
-    `lineage=False` leaves the derived lineage tables for a later `rebuild` (a live sync
-    rebuilds once at the end rather than after every page). `retrieved_at` (default: now) is
-    when the records were taken from the Hub; it is the provenance of every row written.
-    """
-    started = time.perf_counter()
-    _stage_records(store, records, file)
-    return _import_staged(
-        store,
-        source=source,
-        file=file,
-        lineage=lineage,
-        started=started,
-        retrieved_at=retrieved_at,
-    )
-
-
-def import_dump(
-    store: Store,
-    path: Path | str,
-    *,
-    source: str = DEFAULT_SOURCE,
-    lineage: bool = True,
-    retrieved_at: dt.datetime | None = None,
-) -> ImportReport:
-    """Import a dump file: .jsonl / .jsonl.gz / .json (JSON Lines), .parquet, or the .csv sample."""
-    path = Path(path)
-    if not path.exists():
-        raise SourceError(f"no such dump file: {path}")
-    if not path.is_file():
-        raise InputDataError(
-            "is a folder, not a dump file",
-            file=str(path),
-            hint="pass one .jsonl, .jsonl.gz, .parquet or .csv file",
-        )
-    if path.name.lower().endswith((".parquet", ".pq")):
-        try:
-            store.con.execute(f"SELECT count(*) FROM read_parquet('{_sql_str(path)}')")
-        except duckdb.Error as exc:
-            raise InputDataError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
-    if path.name.lower().endswith(".csv"):
-        return import_records(
-            store,
-            read_top_models_csv(path),
-            source=source,
-            file=str(path),
-            lineage=lineage,
-            retrieved_at=retrieved_at,
-        )
-    started = time.perf_counter()
-    name = path.name.lower()
-    store.con.execute("DROP TABLE IF EXISTS _hub_stream_problem")
-    relation = (
-        file_relation(path) if name.endswith((".parquet", ".pq")) else _stage_lines(store, path)
-    )
-    report = _import_staged(
-        store,
-        source=source,
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(mode):
+        return path
+    kind = next((what for test, what in _NOT_FILES if test(mode)), "not a regular file")
+    raise InputDataError(
+        f"is {kind}, not a dump file",
         file=str(path),
-        lineage=lineage,
-        started=started,
-        retrieved_at=retrieved_at,
-        relation=f"({relation})",
+        hint="pass one .jsonl, .jsonl.gz, .parquet or .csv file",
     )
-    extra = _file_level_warnings(store, path, report)
-    if extra:
-        with store.transaction():
-            for row, message in extra:
-                store.con.execute(
-                    "INSERT INTO import_warnings VALUES (?, ?, ?, NULL, ?)",
-                    [source, str(path), row, message],
-                )
-        report = dataclasses.replace(
-            report,
-            warnings=report.warnings + len(extra),
-            warning_sample=(*(f"{path}:{r or ''} {m}" for r, m in extra), *report.warning_sample),
+
+
+def dump_files(path: Path | str, *, glob: bool = False) -> list[Path]:
+    """The files to import: `path` itself, or with `glob` every file it matches, sorted."""
+    if not glob:
+        return [check_dump_file(Path(path))]
+    import glob as globbing
+
+    matches = sorted(globbing.glob(str(path), recursive=True))
+    if not matches:
+        raise SourceError(f"no file matches {path}", hint="check the pattern")
+    return [check_dump_file(Path(match)) for match in matches]
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One dump file, checked, with what its first bytes say it is.
+
+    `batches()` reads it in Python (any kind). A plain UTF-8 JSON Lines file whose path DuckDB
+    reads literally (`duckdb_readable`) may instead be staged by DuckDB's own multi-threaded
+    line reader (store/hub/stage.py), which falls back to `batches()` when any line is one it
+    cannot take (bytes that are not UTF-8, a line over the cap): the per-line warnings are
+    this reader's.
+    """
+
+    path: Path
+    kind: str  # "jsonl", "jsonl.gz", "parquet", "csv"
+    encoding: str = "utf-8"  # of JSON Lines text: utf-8, utf-16-le, ... (BOM included)
+    max_line_bytes: int = MAX_LINE_BYTES
+
+    @property
+    def file(self) -> str:
+        return str(self.path)
+
+    @property
+    def duckdb_readable(self) -> bool:
+        """Whether DuckDB can read this file by name as plain UTF-8 lines, the name literal.
+
+        DuckDB reads `*`, `?`, `[`, `{` in a name as a pattern, and `~` or `scheme://` at its
+        start as a location: such a path is read by `batches()` instead, never escaped.
+        """
+        name = str(self.path.absolute())
+        return (
+            self.kind == "jsonl"
+            and self.encoding == "utf-8"
+            and not any(c in name for c in "*?[]{}\\")
+            and name.startswith("/")
         )
-    return report
+
+    def batches(self) -> Iterator[HubBatch]:
+        if self.kind == "parquet":
+            return read_parquet_dump(self.path)
+        if self.kind == "csv":
+            return top_models_batches(self.path, max_line_bytes=self.max_line_bytes)
+        return JsonLines(self.path, max_line_bytes=self.max_line_bytes).batches()
 
 
-def _file_level_warnings(
-    store: Store, path: Path, report: ImportReport
-) -> list[tuple[int | None, str]]:
-    """Warnings about the file as a whole: a damaged stream, or no record at all."""
-    found: list[tuple[int | None, str]] = []
-    exists = store.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_hub_stream_problem'"
-    ).fetchone()
-    if exists and exists[0]:
-        for row, message in store.con.execute(
-            "SELECT row, message FROM _hub_stream_problem"
-        ).fetchall():
-            found.append((int(row), str(message)))
-        store.con.execute("DROP TABLE IF EXISTS _hub_stream_problem")
-    if report.rows_read == 0:
-        found.append((None, "the file holds no records"))
-    return found
+def open_dump(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> DumpFile:
+    """What the dump at `path` is, by its content (magic bytes) and then its name."""
+    check_dump_file(path)  # never open a FIFO: it would block
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    name = path.name.lower()
+    if head.startswith(_PARQUET_MAGIC) or name.endswith((".parquet", ".pq")):
+        return DumpFile(path, "parquet", max_line_bytes=max_line_bytes)
+    if name.endswith(".csv"):
+        return DumpFile(path, "csv", max_line_bytes=max_line_bytes)
+    if head.startswith(_ZSTD_MAGIC):
+        raise InputDataError(
+            "zstd-compressed: not supported", file=str(path), hint="decompress it, or gzip it"
+        )
+    if head.startswith(_GZIP_MAGIC):
+        return DumpFile(path, "jsonl.gz", max_line_bytes=max_line_bytes)
+    encoding, bom = sniff_encoding(head, str(path))
+    return DumpFile(
+        path, "jsonl", encoding if not bom else f"{encoding} (BOM)", max_line_bytes=max_line_bytes
+    )
+
+
+def read_dump(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[HubBatch]:
+    """The records of one dump file, read in Python (see `DumpFile`)."""
+    return open_dump(path, max_line_bytes=max_line_bytes).batches()
+
+
+# -- JSON Lines -------------------------------------------------------------------------------
+class JsonLines:
+    """The lines of a JSON Lines file (plain or gzip), numbered, in bounded memory."""
+
+    def __init__(
+        self, path: Path, *, max_line_bytes: int = MAX_LINE_BYTES, chunk_bytes: int = CHUNK_BYTES
+    ) -> None:
+        self.path = path
+        self.file = str(path)
+        self.cap = max_line_bytes
+        self.chunk_bytes = chunk_bytes
+        self.line = 0  # number of the last line read
+        self.warnings: list[ImportWarning] = []
+        self.problem: str | None = None  # why a gzip stream ended early
+
+    def batches(self) -> Iterator[HubBatch]:
+        with self.path.open("rb") as raw:
+            gzipped = raw.read(2) == _GZIP_MAGIC
+            raw.seek(0)
+            if not gzipped and self.path.name.lower().endswith(".gz"):
+                raise InputDataError(
+                    "not a gzip file (no gzip header)", file=self.file, hint=DUMP_HINT
+                )
+            # A gzip stream is read with `read1` (one decompression step at a time) so that
+            # what was decompressed before damage is kept: `read(n)` loses it with the error.
+            read = gzip.GzipFile(fileobj=raw, mode="rb").read1 if gzipped else raw.read
+            yield from self._split_lines(self._text(self._chunks(read, gzipped)))
+
+    def _chunks(self, read: Callable[[int], bytes], gzipped: bool) -> Iterator[bytes]:
+        """The bytes of the stream, about `chunk_bytes` at a time; a damaged gzip stream ends
+        them early (`self.problem` says why), unless nothing at all could be read."""
+        started = False
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                part = read(self.chunk_bytes)
+            except (EOFError, OSError, zlib.error) as exc:
+                if not gzipped:
+                    raise SourceError(f"cannot read {self.file}: {exc}") from exc
+                reason = str(exc) or type(exc).__name__
+                if not started and not parts:
+                    raise InputDataError(
+                        f"not a readable gzip file ({reason})",
+                        file=self.file,
+                        hint="check the download, or pass the uncompressed .jsonl",
+                    ) from exc
+                self.problem = reason
+                part = b""
+            if part:
+                parts.append(part)
+                size += len(part)
+                if size < self.chunk_bytes:
+                    continue
+            if parts:
+                started = True
+                yield b"".join(parts)
+                parts, size = [], 0
+            if not part:
+                return
+
+    def _text(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """UTF-8 bytes: UTF-8 as is (without its BOM), UTF-16/32 transcoded."""
+        first = next(chunks, b"")
+        while len(first) < 4:  # the encoding is read from the first four bytes
+            more = next(chunks, b"")
+            if not more:
+                break
+            first += more
+        encoding, skip = sniff_encoding(first[:4], self.file)
+        if encoding == "utf-8":
+            yield first[skip:]
+            yield from chunks
+            return
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            for chunk in itertools.chain([first[skip:]], chunks):
+                offset += len(chunk)
+                yield decoder.decode(chunk).encode("utf-8")
+            yield decoder.decode(b"", final=True).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputDataError(
+                f"not valid {encoding.upper()} ({exc.reason}) within its first {offset:,} bytes",
+                file=self.file,
+            ) from exc
+
+    def _split_lines(self, chunks: Iterator[bytes]) -> Iterator[HubBatch]:
+        pending = b""  # the start of a line whose end is in a later chunk
+        skipped: int | None = None  # bytes so far of a line over the cap, being dropped
+        for chunk in chunks:
+            if skipped is not None:
+                end = chunk.find(b"\n")
+                if end < 0:
+                    skipped += len(chunk)
+                    continue
+                self._drop_line(skipped + end)
+                skipped = None
+                chunk = chunk[end + 1 :]
+            buffer = pending + chunk if pending else chunk
+            cut = buffer.rfind(b"\n") + 1
+            pending = buffer[cut:]
+            if cut:
+                yield self._batch(buffer[:cut])
+            if len(pending) > self.cap:
+                skipped, pending = len(pending), b""
+        if skipped is not None:
+            self._drop_line(skipped)
+        elif pending and self.problem is None:  # a last line without its newline is complete
+            yield self._batch(pending + b"\n")
+        if self.problem is not None:
+            # The line cut by the damage is incomplete: only lines that ended are kept.
+            self.warnings.append(
+                ImportWarning(
+                    self.file,
+                    self.line + 1,
+                    f"the gzip stream ends early ({self.problem}): the {self.line} complete "
+                    "lines before it were read, the rest is lost",
+                )
+            )
+        if self.warnings:
+            yield self._batch(b"")
+
+    def _drop_line(self, size: int) -> None:
+        self.line += 1
+        self.warnings.append(
+            ImportWarning(
+                self.file,
+                self.line,
+                f"line of {size:,} bytes is over the {self.cap:,}-byte cap: skipped",
+            )
+        )
+
+    def _batch(self, body: bytes) -> HubBatch:
+        """One batch of the complete lines in `body` (which ends with a newline)."""
+        first = self.line + 1
+        if body:
+            lines = pc.split_pattern(pa.array([body], pa.large_binary()), b"\n").values
+            lines = lines.slice(0, len(lines) - 1)  # the empty piece after the last newline
+        else:
+            lines = pa.array([], pa.large_binary())
+        self.line += len(lines)
+        rows = pa.array(range(first, first + len(lines)), pa.int64())
+        lengths = pc.binary_length(lines)
+        too_long = pc.greater(lengths, self.cap)
+        if len(lines) and pc.any(too_long).as_py():
+            for index in pc.indices_nonzero(too_long).to_pylist():
+                size = lengths[index].as_py()
+                self.warnings.append(
+                    ImportWarning(
+                        self.file,
+                        first + index,
+                        f"line of {size:,} bytes is over the {self.cap:,}-byte cap: skipped",
+                    )
+                )
+            keep = pc.invert(too_long)
+            lines, rows = lines.filter(keep), rows.filter(keep)
+        try:
+            docs = lines.cast(pa.large_string())
+        except pa.ArrowInvalid:  # some line is not UTF-8: find which, keep the others
+            docs, rows = self._utf8_lines(lines, rows)
+        warnings, self.warnings = tuple(self.warnings), []
+        return HubBatch(self.file, rows, docs=docs, warnings=warnings)
+
+    def _utf8_lines(self, lines: pa.Array, rows: pa.Array) -> tuple[pa.Array, pa.Array]:
+        kept_docs: list[str] = []
+        kept_rows: list[int] = []
+        for line, row in zip(lines.to_pylist(), rows.to_pylist(), strict=True):
+            try:
+                kept_docs.append(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                self.warnings.append(
+                    ImportWarning(
+                        self.file,
+                        row,
+                        f"not valid UTF-8 ({exc.reason} at byte {exc.start} of the line): "
+                        "line skipped",
+                    )
+                )
+                continue
+            kept_rows.append(row)
+        return pa.array(kept_docs, pa.large_string()), pa.array(kept_rows, pa.int64())
+
+
+def sniff_encoding(head: bytes, file: str) -> tuple[str, int]:
+    """(codec, BOM length) of a text that starts with `head` (its first four bytes)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    if b"\x00" not in head:
+        return "utf-8", 0
+    nuls = (head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0) if len(head) == 4 else None
+    found = _NUL_PATTERNS.get(nuls) if nuls else None
+    if found is None:
+        raise InputDataError(
+            f"unknown text encoding (first bytes {head.hex(' ')})",
+            file=file,
+            hint="a dump is UTF-8 text (UTF-16 and UTF-32 are read too), or gzip, or Parquet",
+        )
+    return found, 0
+
+
+# -- Parquet ----------------------------------------------------------------------------------
+def read_parquet_dump(path: Path, *, batch_rows: int = BATCH_ROWS) -> Iterator[HubBatch]:
+    """The rows of a Parquet table of Hub models, as typed columns, a row group at a time."""
+    import pyarrow.parquet as pq
+
+    file = str(path)
+    unreadable = (OSError, ValueError, pa.ArrowException)
+    with path.open("rb") as handle:  # a file object: pyarrow never reads the name as a pattern
+        try:
+            parquet = pq.ParquetFile(handle)
+            names = set(parquet.schema_arrow.names)
+        except unreadable as exc:
+            raise InputDataError(f"not a readable Parquet file: {exc}", file=file) from exc
+        if not names & {"id", "modelId"}:
+            raise InputDataError(
+                "not a table of Hub models: no id or modelId column "
+                f"(columns: {', '.join(sorted(names)[:12]) or 'none'})",
+                file=file,
+                hint=DUMP_HINT,
+            )
+        first = 1
+        batches = parquet.iter_batches(batch_size=batch_rows)
+        while True:
+            try:
+                batch = next(batches, None)
+            except unreadable as exc:
+                raise InputDataError(
+                    f"damaged Parquet data after row {first - 1}: {exc}", file=file
+                ) from exc
+            if batch is None:
+                return
+            rows = pa.array(range(first, first + batch.num_rows), pa.int64())
+            first += batch.num_rows
+            yield HubBatch(file, rows, columns=pa.Table.from_batches([batch]))
+
+
+# -- records (dicts) --------------------------------------------------------------------------
+def record_batches(
+    records: Iterable[Any], file: str | None = None, *, batch_rows: int = BATCH_ROWS
+) -> Iterator[HubBatch]:
+    """Records in the API shape (dicts) as batches of JSON documents, numbered from 1."""
+    return hub_batches(enumerate(records, start=1), file, batch_rows)
+
+
+# -- moved to the store -----------------------------------------------------------------------
+# The writers moved to robinet.store.hub (sources never write). These names are resolved
+# lazily for the callers not yet moved (the CLI and some tests); delete once they import from
+# robinet.store.hub.
+_MOVED = {"import_dump", "import_records", "register_source", "ImportReport"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module("robinet.store.hub"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

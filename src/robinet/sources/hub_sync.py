@@ -1,27 +1,22 @@
-"""Live sync from the Hugging Face Hub, through `huggingface_hub`'s HTTP session.
+"""Live sync from the Hugging Face Hub: the network side, through `huggingface_hub`'s session.
 
-    sync_hub(store, authors=[...] | search=... | family=ROOT | everything=True)
+This module only reads the Hub; `store.hub.sync.sync_hub` drives it and writes each page.
 
-- Pages of `GET /api/models?sort=lastModified&expand[]=...` (the Hub API's own shape, so a
-  page goes through the same import as a dump: `hub_dump.import_records`). The Hub sorts
-  newest first (it ignores `direction` now; huggingface_hub dropped it) and pages with a
-  `Link: <...&cursor=...>; rel="next"` header whose URL carries every query parameter.
-- Incremental: each query keeps a watermark (the newest `lastModified` of its last finished
-  run) in `hub_sync_state`; a run stops at the first model not newer than it.
-- Resumable: each page is imported and the next-page cursor saved in ONE transaction, so after
-  a `kill -9` the next run resumes at the first page not committed — nothing lost, and rows are
-  upserted by id, so nothing duplicated.
+- `pages(client, url, key)`: pages of `GET /api/models?sort=lastModified&expand[]=...` (the Hub
+  API's own shape, so a page goes through the same import as a dump). The Hub sorts newest
+  first (it ignores `direction` now; huggingface_hub dropped it) and pages with a
+  `Link: <...&cursor=...>; rel="next"` header whose URL carries every query parameter. A
+  listing that sends a cursor it already sent would loop forever: it is a SourceError.
 - Rate limits: a 429 waits for the reset of the Hub's window, read from its IETF `RateLimit`
   header (`"api";r=0;t=55`: 0 requests left, 55 s to the reset); otherwise (a proxy, a mirror,
   a 5xx) for `Retry-After` (seconds or an HTTP date); otherwise an exponential backoff. The
   wait is reported through `progress`, with its reason.
 - Failures that are not a 429 (see `HubClient`): a 5xx gets a short bounded backoff; no
   connection at all (DNS, TLS, timeout) two quick retries; `HF_HUB_OFFLINE=1` none. Each then
-  raises SourceError, and the checkpoint lets the next run resume.
-- `license: other`: the license file at the pinned revision (`sha`) is fetched and identified by
-  the license engine; the result is stored in `models.license_id` and `license_refs`. A gated
-  repo's files need its terms accepted: a refusal is a warning naming the gate.
-- Family: all models whose `base_model:*` tags name the root, then their children, and so on.
+  raises SourceError, and the sync's checkpoint lets the next run resume.
+- `license: other`: `fetch_licenses` reads the license file at the pinned revision (`sha`) and
+  identifies it with the license engine. A gated repo's files need its terms accepted: a
+  refusal is a warning naming the gate.
 
 Authentication: `huggingface_hub.utils.build_hf_headers` (HF_TOKEN or the user's login);
 public data needs none. Tests install a mock transport with `huggingface_hub.set_client_factory`.
@@ -31,16 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import importlib
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from robinet.errors import SourceError
-from robinet.sources.hub_dump import DEFAULT_SOURCE, import_records, register_source
-from robinet.store.db import Store
 
 EXPAND = (
     "author", "cardData", "config", "createdAt", "downloads", "gated", "gguf", "lastModified",
@@ -69,19 +63,6 @@ RATELIMIT = re.compile(r'"(?P<bucket>[^"]+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*
 LICENSE_SOURCE = "hf-hub-license-file"
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class SyncReport:
-    queries: list[str]
-    pages: int = 0
-    models: int = 0
-    resumed: bool = False
-    retries: int = 0
-    licenses_fetched: int = 0
-    licenses_identified: int = 0
-    warnings: list[str] = field(default_factory=list)
-    lineage: dict[str, Any] = field(default_factory=dict)
 
 
 class HubClient:
@@ -272,31 +253,6 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-# -- checkpoints ------------------------------------------------------------------------------
-def _state(store: Store, key: str) -> dict[str, Any] | None:
-    rows = store.query("SELECT * FROM hub_sync_state WHERE key = ?", [key])
-    return rows[0] if rows else None
-
-
-def _save_state(store: Store, key: str, **values: Any) -> None:
-    current = _state(store, key) or {
-        "key": key, "cursor": None, "run_started": None, "watermark": None, "pages": 0,
-        "models": 0,
-    }  # fmt: skip
-    current.update(values)
-    store.con.execute(
-        "INSERT OR REPLACE INTO hub_sync_state VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [
-            key,
-            current["cursor"],
-            current["run_started"],
-            current["watermark"],
-            current["pages"],
-            current["models"],
-        ],
-    )
-
-
 # -- license files ----------------------------------------------------------------------------
 def _license_rank(name: str) -> tuple[int, str]:
     """Which of several license files to read: LICENSE(.md/.txt) first, then the model's terms
@@ -318,9 +274,10 @@ def _license_file(record: dict[str, Any]) -> str | None:
     Otherwise the best license file among `siblings` (top-level first).
     """
     card = record.get("cardData") if isinstance(record.get("cardData"), dict) else {}
+    siblings = record.get("siblings")
     names = [
         s["rfilename"]
-        for s in record.get("siblings") or []
+        for s in (siblings if isinstance(siblings, list) else [])
         if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
     ]
     link = str((card or {}).get("license_link") or "").strip()
@@ -341,27 +298,48 @@ def _declares_other(record: dict[str, Any]) -> bool:
     card = record.get("cardData") if isinstance(record.get("cardData"), dict) else {}
     declared = (card or {}).get("license")
     if not declared:
-        tags = record.get("tags") or []
-        declared = [t[8:] for t in tags if isinstance(t, str) and t.startswith("license:")]
+        tags = record.get("tags")
+        declared = [
+            t[8:]
+            for t in (tags if isinstance(tags, list) else [])
+            if isinstance(t, str) and t.startswith("license:")
+        ]
     values = declared if isinstance(declared, list) else [declared]
     return any(str(v).strip().lower() == "other" for v in values)
 
 
-def _fetch_licenses(
-    client: HubClient, records: list[dict[str, Any]], report: SyncReport
-) -> list[tuple[str, str, str | None]]:
-    """(model, url, license id) for each `license: other` record with a license file."""
+@dataclass(frozen=True)
+class LicenseFile:
+    """The license file of a `license: other` model, and what the license engine made of it."""
+
+    model: str
+    url: str
+    license_id: str | None
+
+
+@dataclass(frozen=True)
+class LicenseFetch:
+    found: tuple[LicenseFile, ...]
+    warnings: tuple[str, ...]
+    fetched: int
+    identified: int
+
+
+def fetch_licenses(client: HubClient, records: list[dict[str, Any]]) -> LicenseFetch:
+    """The license file of each `license: other` record that has one, identified."""
     from robinet.licenses import lineage_terms as licensing
 
-    found = []
+    found: list[LicenseFile] = []
+    warnings: list[str] = []
+    fetched = identified = 0
     for record in records:
-        if not record.get("id") or not _declares_other(record):
+        if not isinstance(record.get("id"), str) or not _declares_other(record):
             continue
         name = _license_file(record)
         if name is None:
-            report.warnings.append(f"{record['id']}: license other and no license file")
+            warnings.append(f"{record['id']}: license other and no license file")
             continue
-        revision = record.get("sha") or "main"
+        revision = record.get("sha") if isinstance(record.get("sha"), str) else "main"
         url = f"{client.endpoint}/{record['id']}/resolve/{revision}/{quote(name)}"
         response = client.get(url)
         if response.status_code >= 400:
@@ -374,196 +352,73 @@ def _fetch_licenses(
                     f" (gated repo, {gated or 'unknown'} approval: accept its terms on the Hub "
                     "with the account of HF_TOKEN)"
                 )
-            report.warnings.append(f"{record['id']}: {name} answered {response.status_code}{why}")
+            warnings.append(f"{record['id']}: {name} answered {response.status_code}{why}")
             continue
-        report.licenses_fetched += 1
+        fetched += 1
         license_id = licensing.identify(response.text)
-        report.licenses_identified += license_id is not None
-        found.append((str(record["id"]), url, license_id))
-    return found
+        identified += license_id is not None
+        found.append(LicenseFile(str(record["id"]), url, license_id))
+    return LicenseFetch(tuple(found), tuple(warnings), fetched, identified)
 
 
-def _store_licenses(store: Store, found: list[tuple[str, str, str | None]]) -> None:
-    for model, url, license_id in found:
-        store.con.execute(
-            "DELETE FROM license_refs WHERE subject = ? AND source = ?", [model, LICENSE_SOURCE]
-        )
-        store.con.execute(
-            "INSERT INTO license_refs VALUES (?, 'model', 'other', ?, ?, ?, NULL, "
-            "now()::TIMESTAMP)",
-            [model, license_id, LICENSE_SOURCE, url],
-        )
-        if license_id:
-            store.con.execute(
-                "UPDATE models SET license_id = ? WHERE hf_id = ?", [license_id, model]
-            )
+# -- listings ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Page:
+    records: tuple[dict[str, Any], ...]
+    next_url: str | None
 
 
-# -- the sync ---------------------------------------------------------------------------------
-def _pages(
-    client: HubClient, store: Store, key: str, start_url: str, report: SyncReport
-) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
-    state = _state(store, key) or {}
-    url: str | None = state.get("cursor") or start_url
-    report.resumed = report.resumed or bool(state.get("cursor"))
-    while url is not None:
-        body, next_url = client.json(url)
+def listing_url(endpoint: str, params: dict[str, str]) -> str:
+    """`GET /api/models` with `params` and every `expand[]` field (a repeated parameter)."""
+    expand = "&".join(urlencode({"expand[]": e}) for e in EXPAND)
+    return f"{endpoint}/api/models?{urlencode(params)}&{expand}"
+
+
+def _cursor(url: str) -> str:
+    """What identifies a page: its opaque `cursor`, or the whole URL when it has none."""
+    values = parse_qs(urlsplit(url).query).get("cursor")
+    return values[0] if values else url
+
+
+def pages(client: HubClient, url: str, key: str) -> Iterator[Page]:
+    """The pages of a listing from `url` (its first page, or a saved next-page URL) on.
+
+    A next page whose cursor this run already fetched means the listing loops: SourceError
+    rather than fetching the same pages forever.
+    """
+    seen = {_cursor(url)}
+    next_url: str | None = url
+    while next_url is not None:
+        body, following = client.json(next_url)
         if not isinstance(body, list):
             raise SourceError(f"the Hub sent an unexpected page for {key}: not a list")
-        yield [r for r in body if isinstance(r, dict)], next_url
-        url = next_url
-
-
-def _sync_query(
-    client: HubClient,
-    store: Store,
-    key: str,
-    start_url: str,
-    report: SyncReport,
-    *,
-    source: str,
-    full: bool,
-    limit: int | None,
-    progress: Progress | None,
-) -> list[str]:
-    """Run one listing to its end (or its watermark); return the ids seen."""
-    seen: list[str] = []
-    state = _state(store, key) or {}
-    watermark = None if full else state.get("watermark")
-    run_started = state.get("run_started") if state.get("cursor") else None
-    if progress:
-        if state.get("cursor"):
-            progress(f"{key}: resuming the interrupted run at its checkpoint")
-        else:
-            progress(
-                f"{key}: listing models" + (f" modified after {watermark}" if watermark else "")
+        if following is not None and _cursor(following) in seen:
+            raise SourceError(
+                f"the Hub sent the next-page cursor of a page already read for {key} "
+                f"({following}): stopping instead of looping",
+                hint="the pages before it are saved; try again later, or import a dump with "
+                "--from FILE",
             )
-    listing = enumerate(_pages(client, store, key, start_url, report), start=1)
-    for page, (records, next_url) in listing:
-        if run_started is None:
-            run_started = max((str(r.get("lastModified") or "") for r in records), default="")
-        fresh = [r for r in records if not watermark or str(r.get("lastModified", "")) > watermark]
-        done = next_url is None or len(fresh) < len(records)
-        limited = limit is not None and report.models + len(fresh) >= limit
-        if limited:
-            # Stopped early: the older models of this listing are not fetched, so the
-            # watermark must not move; the next run lists from the top again.
-            fresh = fresh[: max(0, (limit or 0) - report.models)]
-            done = True
-        found = _fetch_licenses(client, fresh, report)
-        with store.transaction():
-            if fresh:
-                import_records(store, fresh, source=source, file=None, lineage=False)
-            _store_licenses(store, found)
-            pages = int(state.get("pages") or 0) + 1
-            state = {**state, "pages": pages}
-            _save_state(
-                store,
-                key,
-                cursor=None if done else next_url,
-                run_started=None if done else run_started,
-                watermark=(
-                    state.get("watermark")
-                    if limited
-                    else (run_started or watermark)
-                    if done
-                    else watermark
-                ),
-                pages=pages,
-                models=int(state.get("models") or 0) + len(fresh),
-            )
-        report.pages += 1
-        report.models += len(fresh)
-        seen += [str(r["id"]) for r in fresh if r.get("id")]
-        if progress:
-            progress(f"{key}: page {page}, {report.models} models so far")
-        if done:
-            break
-    return seen
+        if following is not None:
+            seen.add(_cursor(following))
+        yield Page(tuple(r for r in body if isinstance(r, dict)), following)
+        next_url = following
 
 
-def sync_hub(
-    store: Store,
-    *,
-    authors: list[str] | tuple[str, ...] = (),
-    search: str | None = None,
-    family: str | None = None,
-    everything: bool = False,
-    full: bool = False,
-    limit: int | None = None,
-    token: str | bool | None = None,
-    source: str = DEFAULT_SOURCE,
-    progress: Progress | None = None,
-    client: HubClient | None = None,
-) -> SyncReport:
-    """Sync models from the Hub into the store, then rebuild lineage once."""
-    if not (authors or search or family or everything):
-        from robinet.errors import UsageError
-
-        raise UsageError(
-            "say what to sync", hint="--author NAME, --search TEXT, --family ROOT or --all"
-        )
-    client = client or HubClient(token=token, progress=progress)
-    ensure_online(client.host)
-    # Newest first is the Hub's only order (it ignores `direction`); 1000 is its largest page.
-    base = {"sort": "lastModified", "limit": str(PAGE_SIZE)}
+def model_info(client: HubClient, model: str) -> dict[str, Any] | None:
+    """`GET /api/models/{model}` with the listing's fields, or None when it is no model."""
     expand = "&".join(urlencode({"expand[]": e}) for e in EXPAND)
-    queries: list[tuple[str, dict[str, Any]]] = []
-    for author in authors:
-        queries.append((f"author:{author}", {**base, "author": author}))
-    if search:
-        queries.append((f"search:{search}", {**base, "search": search}))
-    if everything:
-        queries.append(("all", dict(base)))
-    report = SyncReport(queries=[k for k, _ in queries])
-    register_source(store, source, None)
+    body, _ = client.json(f"{client.endpoint}/api/models/{model}?{expand}")
+    return body if isinstance(body, dict) and body.get("id") else None
 
-    def run(key: str, params: dict[str, Any]) -> list[str]:
-        # `expand[]` repeats, so the query string is built here rather than from a dict.
-        start_url = f"{client.endpoint}/api/models?{urlencode(params)}&{expand}"
-        return _sync_query(
-            client,
-            store,
-            key,
-            start_url,
-            report,
-            source=source,
-            full=full,
-            limit=limit,
-            progress=progress,
-        )
 
-    for key, params in queries:
-        run(key, params)
-    if family:
-        root_url = f"{client.endpoint}/api/models/{family}?{expand}"
-        root, _ = client.json(root_url)
-        if isinstance(root, dict) and root.get("id"):
-            found = _fetch_licenses(client, [root], report)
-            with store.transaction():
-                import_records(store, [root], source=source, file=None, lineage=False)
-                _store_licenses(store, found)
-            report.models += 1
-        frontier, visited = [family], {family.lower()}
-        while frontier and (limit is None or report.models < limit):
-            node = frontier.pop(0)
-            key = f"children:{node}"
-            report.queries.append(key)
-            children = run(key, {**base, "filter": f"base_model:{node}"})
-            known = [
-                r[0]
-                for r in store.con.execute(
-                    "SELECT child FROM edges WHERE lower(parent) = lower(?)", [node]
-                ).fetchall()
-            ]
-            for child in sorted({*children, *known}):
-                if child.lower() not in visited:
-                    visited.add(child.lower())
-                    frontier.append(child)
-    from robinet.store.lineage.build import rebuild
+# -- moved to the store -----------------------------------------------------------------------
+# The sync writes, so it moved to robinet.store.hub.sync; resolved lazily for the callers not
+# yet moved (the CLI); delete once they import from robinet.store.hub.
+_MOVED = {"sync_hub", "SyncReport"}
 
-    report.retries = client.retries
-    if progress:
-        progress(f"{report.models} models synced; rebuilding lineage")
-    report.lineage = rebuild(store)
-    return report
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module("robinet.store.hub.sync"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

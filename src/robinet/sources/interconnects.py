@@ -105,8 +105,13 @@ def _fact(
         "organizations": [org],
         "organization_raw": namespace,
         "countries": [],
+        # A correction is the "actual public release date" of the weights (the Hub's creation
+        # time can precede it): an availability date. Without one, Interconnects dates nothing.
         "date": correction[0] if correction else None,
-        "tier": None,  # on the Hub, so open weights, but the sources do not say which terms
+        "announced": None,
+        "available": correction[0] if correction else None,
+        # On the Hub, so open weights; the terms come from the repo's license (store/merge.py).
+        "tier": None,
         "tier_raw": None,
         "hf_id": hf_id,
         "domain": None,

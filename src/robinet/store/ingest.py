@@ -39,7 +39,7 @@ class IngestResult:
     rows_read: int
     rows_imported: dict[str, int]
     rows_rejected: int
-    warnings: int
+    warning_count: int  # the warnings themselves are in import_warnings, with locations
 
 
 def insert_rows(store: Store, table: str, rows: list[dict[str, Any]]) -> None:
@@ -115,7 +115,7 @@ def _write(store: Store, batch: Batch) -> IngestResult:
         rows_read=batch.rows_read,
         rows_imported=imported,
         rows_rejected=batch.rows_rejected,
-        warnings=len(batch.warnings),
+        warning_count=len(batch.warnings),
     )
     record_source(store, info, result, dates=dates)
     record_snapshot(store, kind="import", source=info.name, counts=imported)
@@ -149,7 +149,9 @@ def record_source(
         date_min, date_max = row if row else (None, None)
     store.con.execute("DELETE FROM sources WHERE name = ?", [info.name])
     store.con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources (name, title, origin, version, license, attribution, files, "
+        "retrieved_at, imported_at, rows_read, rows_imported, rows_rejected, date_min, date_max) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             info.name,
             info.title,

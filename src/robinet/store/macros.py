@@ -81,7 +81,12 @@ def install_slug(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or replace) the slug UDF and the macros that call it on `con`."""
     with contextlib.suppress(duckdb.Error):  # a connection wrapped twice: register afresh
         con.remove_function(SLUG_UDF)
-    # NULL in, NULL out without a call (DuckDB's default null handling).
-    con.create_function(SLUG_UDF, slug, ["VARCHAR"], "VARCHAR", side_effects=False)
+    # NULL in, NULL out without a call (DuckDB's default null handling). Cursors of one
+    # connection share its functions: a cursor finds the UDF registered already.
+    try:
+        con.create_function(SLUG_UDF, slug, ["VARCHAR"], "VARCHAR", side_effects=False)
+    except duckdb.Error as exc:
+        if "already" not in str(exc).lower():
+            raise
     for name in SLUG_MACROS:
         con.execute(f"CREATE OR REPLACE TEMP MACRO {MACROS[name]}")

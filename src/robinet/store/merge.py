@@ -1,83 +1,309 @@
 """Derived tables: one release per publication, one organization per lab.
 
-`release_facts` keeps one row per source row. Rows whose names normalize to the same key and
-whose organizations overlap describe the same release; each field of the release is taken from
-the most authoritative source that has it (SOURCE_PRIORITY). Organizations get their country
-from the sources: the most common country of the releases it published alone (Epoch AI), else
-the region Interconnects gives its Hub namespaces.
+`release_facts` keeps one row per source row. The merge, in four rules written once here:
+
+1. **Same release.** Rows of the dated sources (the catalog, Epoch AI's tables) are one release
+   when they share a name key (`slug(name)`, a catalog alias, or the dated-name key that makes
+   `DeepSeek-V3 (Mar 2025)` and `DeepSeek-V3-0324` one) or a Hub id, and their organizations
+   overlap.
+2. **Hub repos are variants.** An Interconnects repo joins the release of its organization whose
+   Hub ids hold it, or whose name it carries once variant suffixes (`VARIANT_SUFFIXES`:
+   instruct, chat, base, quantized formats) are cut, or, failing that, whose family it names
+   once its size (`-72B`, `-A22B`, `-8x7B`) is cut too. A repo with no release forms one only
+   when a source dates it (Interconnects' release-date corrections); otherwise it stays a model
+   of its organization (`release_id` NULL), with the tier its license tag gives.
+3. **Precedence.** Each field comes from the first source of `PRECEDENCE[field]` that has it.
+   `date` is `available` (weights downloadable, API generally available) when known, else
+   `announced`. A date more than `DISAGREEMENT_DAYS` before the release its base model names,
+   by another lab, is no release date and is passed over. The tier follows from the weights'
+   license (`tier_from_license`), stricter of a base's pass-through license; a source's access
+   label decides only without a license.
+4. **Primary developer.** A release belongs to the owner of its Hub namespace, else to the first
+   organization the sources name; co-authors stay in `organizations`.
+
+Disagreements between sources beyond `DISAGREEMENT_DAYS` (and tier labels a license overrules)
+become `import_warnings` rows of the losing source (stage 'merge').
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
-from robinet.domain import org_directory, region_of
+from robinet.domain import org_directory, region_of, slug
+from robinet.model import Tier
 from robinet.store.db import Store
+from robinet.store.release_rules import (
+    FactGroups,
+    attach_repos,
+    first_date,
+    hf_ids_of,
+    name_keys,
+    passes_through,
+    tier_from_license,
+)
 
-# Newest, most curated first: large-scale runs to Dec 2025, notable/all stop in Mar 2025.
-SOURCE_PRIORITY = ["epoch-large-scale", "epoch-notable", "epoch-all", "epoch-eci", "interconnects"]
-_MERGED_FIELDS = [
-    "name", "organization", "countries", "date", "tier", "hf_id", "domain", "parameters",
-    "training_compute", "base_model", "frontier", "license_raw", "training_code",
-    "inference_code", "link",
-]  # fmt: skip
+EPOCH = ("epoch-large-scale", "epoch-notable", "epoch-all", "epoch-eci")
+# Every source, most authoritative first (the order of `releases.sources`).
+SOURCE_PRIORITY = ["catalog", *EPOCH, "interconnects"]
+LICENSE = "license"  # the tier derived from a license, ranked as a source of `tier`
+HUB = "hub"  # a Hub model's own metadata: its namespace, its license tag
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    # Epoch's spellings name the release (ids stay stable as sources are added).
+    "name": (*EPOCH, "catalog", "interconnects"),
+    # Publication dates of papers and announcements; the ECI dates versions, not papers.
+    "announced": ("catalog", *EPOCH[:3]),
+    # The curated release date, Interconnects' corrections, the ECI's version release date.
+    "available": ("catalog", "interconnects", "epoch-eci"),
+    "tier": (LICENSE, "catalog", *EPOCH),
+    "license_id": ("catalog", HUB),
+    "hf_id": ("catalog", *EPOCH, "interconnects"),
+    "organization": (HUB, "catalog", *EPOCH, "interconnects"),
+    "*": ("catalog", *EPOCH, "interconnects"),  # every other field
+}
+DISAGREEMENT_DAYS = 7
+_OTHER_FIELDS = (
+    "countries", "domain", "parameters", "training_compute", "base_model", "frontier",
+    "license_raw", "training_code", "inference_code", "training_hardware", "hardware_quantity",
+    "task", "link",
+)  # fmt: skip
+# Rules under which a repo holds the release's own weights (a family member does not).
+_SAME_WEIGHTS = ("hf_id", "name", "dated-name", "variant", "dated-repo")
+_STRICTNESS = [Tier.OPEN_UNRESTRICTED, Tier.OPEN_RESTRICTED, Tier.OPEN_NONCOMMERCIAL]
 
 
-def _rank(source: str) -> int:
-    return SOURCE_PRIORITY.index(source) if source in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+def _rank(source: str, field: str = "*") -> int:
+    order = PRECEDENCE.get(field, PRECEDENCE["*"])
+    return order.index(source) if source in order else len(order)
 
 
-def _cluster(facts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Split facts sharing a name key into groups whose organizations overlap."""
-    facts = sorted(facts, key=lambda f: (_rank(f["source"]), f["file"] or "", f["row"] or 0))
-    groups: list[tuple[set[str], list[dict[str, Any]]]] = []
-    for fact in facts:
-        orgs = set(fact["organizations"] or [])
-        home = next((g for g in groups if not orgs or not g[0] or g[0] & orgs), None)
-        if home is None:
-            groups.append((set(orgs), [fact]))
+# -- the merge --------------------------------------------------------------------------------
+def _pick(field: str, facts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The fact that gives `field`: the first by PRECEDENCE[field] with a value."""
+    ranked = sorted(
+        (f for f in facts if f.get(field) not in (None, [])),
+        key=lambda f: (_rank(f["source"], field), f["file"] or "", f["row"] or 0),
+    )
+    return ranked[0] if ranked else None
+
+
+def _where(fact: dict[str, Any], field: str) -> dict[str, Any]:
+    urls = json.loads(fact["urls"]) if fact.get("urls") else {}
+    url = urls.get({"license_id": "license", "hf_id": "hf_ids"}.get(field, field), fact["link"])
+    return {"source": fact["source"], "file": fact["file"], "row": fact["row"], "url": url}
+
+
+class _Merger:
+    def __init__(self, store: Store) -> None:
+        self.hub_licenses = {
+            r["hf"]: r["license_id"]
+            for r in store.query(
+                "SELECT lower(hf_id) AS hf, min(license_id) AS license_id FROM models "
+                "WHERE license_id IS NOT NULL GROUP BY ALL"
+            )
+        }
+        self.warnings: list[dict[str, Any]] = []
+
+    def warn(self, fact: dict[str, Any], field: str, message: str) -> None:
+        self.warnings.append(
+            {"source": fact["source"], "file": fact["file"], "row": fact["row"],
+             "field": field, "message": message, "stage": "merge"}
+        )  # fmt: skip
+
+    def release(self, release_id: str, facts: list[dict[str, Any]]) -> dict[str, Any]:
+        anchors = [f for f in facts if f["source"] != "interconnects"] or facts
+        release: dict[str, Any] = {"id": release_id, "provenance": {}}
+        for field in ("name", *_OTHER_FIELDS):
+            self._take(release, field, _pick(field, anchors if field == "name" else facts))
+        # The primary repo: a dated source's, else the repo carrying the release's own name.
+        repos = [f for f in facts if f.get("match_rule") in _SAME_WEIGHTS[1:]]
+        repos.sort(key=lambda f: (_SAME_WEIGHTS.index(f["match_rule"]), len(f["name"])))
+        self._take(release, "hf_id", _pick("hf_id", anchors) or next(iter(repos), None))
+        ids: list[str] = []
+        for fact in sorted(facts, key=lambda f: _rank(f["source"], "hf_id")):
+            ids.extend(h for h in hf_ids_of(fact) if h.lower() not in {i.lower() for i in ids})
+        release["hf_ids"] = sorted(ids, key=lambda h: (h != release["hf_id"], h.lower()))
+        self._organization(release, facts)
+        self._license(release, facts)
+        release["notable"] = any(f["notable"] for f in facts)
+        release["sources"] = sorted({f["source"] for f in facts}, key=_rank)
+        release["countries"] = release["countries"] or []
+        return release
+
+    def _take(self, release: dict[str, Any], field: str, fact: dict[str, Any] | None) -> None:
+        release[field] = fact[field] if fact else None
+        if fact:
+            release["provenance"][field] = _where(fact, field)
+        if field in ("name", "hf_id"):
+            release[f"{field}_source"] = fact["source"] if fact else None
+
+    def _organization(self, release: dict[str, Any], facts: list[dict[str, Any]]) -> None:
+        directory = org_directory()
+        orgs: list[str] = []
+        for f in sorted(facts, key=lambda f: _rank(f["source"], "organization")):
+            orgs.extend(o for o in f["organizations"] or [] if o not in orgs)
+        owner = directory.resolve_hf(release["hf_id"].split("/")[0]) if release["hf_id"] else None
+        fact = _pick("organization", facts)
+        primary: str | None = None
+        source: str | None = None
+        if owner and (owner in orgs or owner in directory.entries):
+            primary, source = owner, f"{HUB}:{release['hf_id'].split('/')[0]}"
+            release["provenance"]["organization"] = release["provenance"]["hf_id"]
+        elif fact:
+            primary, source = fact["organization"], fact["source"]
+            release["provenance"]["organization"] = _where(fact, "organization")
+        release["organization"], release["organization_source"] = primary, source
+        release["organizations"] = ([primary] if primary else []) + [
+            o for o in orgs if o != primary
+        ]
+
+    def _license(self, release: dict[str, Any], facts: list[dict[str, Any]]) -> None:
+        fact = _pick("license_id", facts)
+        if fact:
+            release["license_id"], release["license_source"] = fact["license_id"], fact["source"]
+            release["provenance"]["license_id"] = _where(fact, "license_id")
+            return
+        # The Hub license tag of the primary repo, else of a repo that is the same weights.
+        same = [release["hf_id"]] + [
+            f["hf_id"] for f in facts if f.get("match_rule") in _SAME_WEIGHTS
+        ]
+        for hf in (h for h in same if h):
+            if license_id := self.hub_licenses.get(hf.lower()):
+                release["license_id"], release["license_source"] = license_id, f"{HUB}:{hf}"
+                release["provenance"]["license_id"] = {"source": HUB, "hf_id": hf}
+                return
+        release["license_id"] = release["license_source"] = None
+
+    def dates(self, release: dict[str, Any], facts: list[dict[str, Any]], floor: dt.date | None,
+              base: str | None) -> None:  # fmt: skip
+        """announced, available and date (rule 3), with the disagreements kept as warnings."""
+        for field in ("announced", "available"):
+            candidates = []
+            for fact in sorted(facts, key=lambda f: (_rank(f["source"], field), f["row"] or 0)):
+                if _rank(fact["source"], field) >= len(PRECEDENCE[field]) or not fact[field]:
+                    continue
+                if floor and (floor - fact[field]).days > DISAGREEMENT_DAYS:
+                    self.warn(fact, field, f"{release['name']}: {fact[field]} precedes its base "
+                              f"model {base} ({floor}); not taken as its release date")  # fmt: skip
+                    continue
+                candidates.append(fact)
+            kept = candidates[0] if candidates else None
+            release[field] = kept[field] if kept else None
+            release[f"{field}_source"] = kept["source"] if kept else None
+            if kept:
+                release["provenance"][field] = _where(kept, field)
+            for other in candidates[1:]:
+                assert kept is not None  # candidates[0]
+                days = abs((other[field] - kept[field]).days)
+                if days > DISAGREEMENT_DAYS and other["source"] != kept["source"]:
+                    self.warn(
+                        other,
+                        field,
+                        f"{release['name']}: {field} {other[field]} differs "
+                        f"by {days} days from {kept[field]} kept from {kept['source']}",
+                    )
+        use = "available" if release["available"] else "announced"
+        release["date"] = release[use]
+        release["date_source"] = release[f"{use}_source"] if release["date"] else None
+        if release["date"]:
+            release["provenance"]["date"] = release["provenance"][use]
+
+    def tier(self, release: dict[str, Any], facts: list[dict[str, Any]],
+             base: dict[str, Any] | None) -> None:  # fmt: skip
+        """The tier from the weights' license, stricter of a base's pass-through license;
+        else the first access label by precedence."""
+        decided: tuple[Tier, str] | None = None
+        if release["license_id"] and (tier := tier_from_license(release["license_id"])):
+            decided = (tier, f"license {release['license_id']} ({release['license_source']})")
+        if decided and base and base.get("license_id") and passes_through(base["license_id"]):
+            inherited = tier_from_license(base["license_id"])
+            if inherited and _STRICTNESS.index(inherited) > _STRICTNESS.index(decided[0]):
+                decided = (inherited, f"license {base['license_id']} (base {base['name']})")
+        label = _pick("tier", facts)
+        if decided:
+            release["tier"], release["tier_source"] = decided[0].value, decided[1]
+            release["provenance"]["tier"] = release["provenance"]["license_id"]
+            for fact in facts:
+                if fact["tier"] and fact["tier"] != release["tier"]:
+                    self.warn(fact, "tier", f"{release['name']}: access {fact['tier']} overruled "
+                              f"by {decided[1]}: {release['tier']}")  # fmt: skip
         else:
-            home[0].update(orgs)
-            home[1].append(fact)
-    return [members for _, members in groups]
-
-
-def _merge(release_id: str, facts: list[dict[str, Any]]) -> dict[str, Any]:
-    release: dict[str, Any] = {"id": release_id}
-    for field in _MERGED_FIELDS:
-        release[field] = next(
-            (f[field] for f in facts if f[field] is not None and f[field] != []), None
-        )
-    orgs: list[str] = []
-    for fact in facts:
-        orgs.extend(o for o in fact["organizations"] or [] if o not in orgs)
-    release["organizations"] = orgs
-    release["countries"] = release["countries"] or []
-    release["notable"] = any(f["notable"] for f in facts)
-    release["sources"] = sorted({f["source"] for f in facts}, key=_rank)
-    return release
+            release["tier"] = label["tier"] if label else None
+            release["tier_source"] = label["source"] if label else None
+            if label:
+                release["provenance"]["tier"] = _where(label, "tier")
 
 
 def rebuild_releases(store: Store) -> None:
     facts = store.query("SELECT * FROM release_facts")
-    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for fact in facts:
-        by_key[fact["name_key"]].append(fact)
-    releases: list[dict[str, Any]] = []
-    for key, group in by_key.items():
-        for index, members in enumerate(_cluster(group)):
-            head = members[0]
-            release_id = key if index == 0 else f"{key}--{head['organization'] or index}"
-            for fact in members:
-                fact["release_id"] = release_id
-            releases.append(_merge(release_id, members))
+        fact["release_id"] = None
+    repos = [f for f in facts if f["source"] == "interconnects"]
+    anchors = [f for f in facts if f["source"] != "interconnects"]
+    groups = attach_repos(
+        FactGroups(
+            sorted(anchors, key=lambda f: (_rank(f["source"]), f["file"] or "", f["row"] or 0))
+        ).groups(),
+        repos,
+    )
+    merger = _Merger(store)
+    drafts: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    taken: set[str] = set()
+    for members in groups:
+        release = merger.release("", members)
+        key = slug(release["name"])
+        release["id"] = key if key not in taken else f"{key}--{release['organization']}"
+        n = 2
+        while release["id"] in taken:
+            release["id"], n = f"{key}--{n}", n + 1
+        taken.add(release["id"])
+        for fact in members:
+            fact["release_id"] = release["id"]
+        drafts.append((release, members))
+    # Base models: a release's base is the release its `base_model` names (same key rules).
+    by_key: dict[str, dict[str, Any]] = {}
+    for release, members in drafts:
+        for fact in members:
+            if fact["source"] != "interconnects":
+                for key in name_keys(fact):
+                    by_key.setdefault(key, release)
+    earliest = {
+        r["id"]: first_date([f for f in m if f["source"] != "interconnects"]) for r, m in drafts
+    }
+    for release, members in drafts:
+        base = by_key.get(slug(release["base_model"])) if release["base_model"] else None
+        # Another lab cannot build on weights before they are out (the base's lab can).
+        third_party = base is not None and base["organization"] != release["organization"]
+        floor = earliest[base["id"]] if base and base is not release and third_party else None
+        merger.dates(release, members, floor if floor != dt.date.max else None,
+                     base["name"] if base else None)  # fmt: skip
+    for release, members in drafts:
+        base = by_key.get(slug(release["base_model"])) if release["base_model"] else None
+        merger.tier(release, members, base if base is not release else None)
+        release["provenance"] = json.dumps(release["provenance"], sort_keys=True, default=str)
+    _tier_loose_repos(merger, repos)
     from robinet.store.ingest import insert_rows
 
+    for fact in facts:
+        fact.pop("match_rule", None)
     store.con.execute("DELETE FROM release_facts")
     insert_rows(store, "release_facts", facts)
     store.con.execute("DELETE FROM releases")
-    insert_rows(store, "releases", releases)
+    insert_rows(store, "releases", [r for r, _ in drafts])
+    store.con.execute("DELETE FROM import_warnings WHERE stage = 'merge'")
+    insert_rows(store, "import_warnings", merger.warnings)
+
+
+def _tier_loose_repos(merger: _Merger, repos: list[dict[str, Any]]) -> None:
+    """A repo with no release counts as a model of its organization, tiered by its license."""
+    for repo in repos:
+        if repo["release_id"] is None:
+            license_id = merger.hub_licenses.get(repo["hf_id"].lower())
+            tier = tier_from_license(license_id) if license_id else None
+            repo["license_id"] = license_id
+            repo["tier"] = tier.value if tier else None
 
 
 def rebuild_organizations(store: Store) -> None:

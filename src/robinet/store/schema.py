@@ -7,7 +7,7 @@ seen in several sources is one release with several sources.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # (table, DDL) in creation order. Tables are rebuilt from sources, so a schema change bumps
 # SCHEMA_VERSION and the store is re-seeded rather than migrated in place.
@@ -36,7 +36,8 @@ TABLES: dict[str, str] = {
     "import_warnings": """
         CREATE TABLE IF NOT EXISTS import_warnings (
             source VARCHAR NOT NULL, file VARCHAR, row INTEGER, field VARCHAR,
-            message VARCHAR NOT NULL
+            message VARCHAR NOT NULL,
+            stage VARCHAR                  -- NULL: the import; 'merge': sources disagreeing
         )
     """,
     "snapshots": """
@@ -86,10 +87,16 @@ TABLES: dict[str, str] = {
             organization_raw VARCHAR,
             countries VARCHAR[],
             org_countries VARCHAR[],       -- country of each of `organizations` (NULL: unknown)
-            date DATE,
+            date DATE,                     -- the row's date: `available`, else `announced`
+            announced DATE,                -- paper, announcement or preview
+            available DATE,                -- weights downloadable or API generally available
             tier VARCHAR,
             tier_raw VARCHAR,
+            license_id VARCHAR,            -- knowledge-base id of the weights' license (catalog)
             hf_id VARCHAR,
+            hf_ids VARCHAR[],              -- every Hub repo the row names (catalog)
+            aliases VARCHAR[],             -- other names of the release (catalog)
+            urls JSON,                     -- field -> URL the fact was read at (catalog)
             domain VARCHAR,
             parameters DOUBLE,
             training_compute DOUBLE,
@@ -99,6 +106,9 @@ TABLES: dict[str, str] = {
             license_raw VARCHAR,
             training_code VARCHAR,         -- Epoch 'Training code accessibility'
             inference_code VARCHAR,        -- Epoch 'Inference code accessibility'
+            training_hardware VARCHAR,     -- Epoch 'Training hardware', raw
+            hardware_quantity DOUBLE,      -- Epoch 'Hardware quantity'
+            task VARCHAR,                  -- Epoch 'Task', the raw comma-joined list
             link VARCHAR,
             source VARCHAR NOT NULL,
             file VARCHAR,
@@ -114,9 +124,13 @@ TABLES: dict[str, str] = {
             organizations VARCHAR[],
             countries VARCHAR[],
             region VARCHAR,
-            date DATE,
+            date DATE,                     -- `available` when known, else `announced`
+            announced DATE,
+            available DATE,
             tier VARCHAR,
-            hf_id VARCHAR,
+            license_id VARCHAR,
+            hf_id VARCHAR,                 -- the primary Hub repo
+            hf_ids VARCHAR[],              -- every Hub repo of the release (its variants)
             domain VARCHAR,
             parameters DOUBLE,
             training_compute DOUBLE,
@@ -126,8 +140,21 @@ TABLES: dict[str, str] = {
             license_raw VARCHAR,
             training_code VARCHAR,
             inference_code VARCHAR,
+            training_hardware VARCHAR,
+            hardware_quantity DOUBLE,
+            task VARCHAR,
             link VARCHAR,
-            sources VARCHAR[]
+            sources VARCHAR[],
+            -- which source gave each field (store/merge.py PRECEDENCE decides between them)
+            name_source VARCHAR,
+            organization_source VARCHAR,
+            date_source VARCHAR,
+            announced_source VARCHAR,
+            available_source VARCHAR,
+            tier_source VARCHAR,           -- 'license <id> (<where>)' or a source's label
+            license_source VARCHAR,
+            hf_id_source VARCHAR,
+            provenance JSON                -- field -> {source, file, row, url}
         )
     """,
     "capability_scores": """
@@ -166,7 +193,11 @@ TABLES: dict[str, str] = {
     """,
     "models": """
         CREATE TABLE IF NOT EXISTS models (
-            hf_id VARCHAR PRIMARY KEY,     -- owner/name on the Hugging Face Hub
+            -- owner/name on the Hugging Face Hub; unique (the Hub loader, store/hub, is the
+            -- only writer and replaces a model's row). No primary-key index: the loader
+            -- writes rows sorted by hf_id, so a lookup reads one row group via its zone map
+            -- (an ART index over millions of ids cost more at import than all the rest).
+            hf_id VARCHAR NOT NULL,
             author VARCHAR,
             organization VARCHAR,          -- organization id when the author is a known lab
             sha VARCHAR,
@@ -289,6 +320,24 @@ TABLES: dict[str, str] = {
             pages INTEGER,
             models INTEGER,
             updated_at TIMESTAMP
+        )
+    """,
+    # -- openness evidence (src/robinet/openness): quoted facts of a release or a Hub model --
+    "openness_evidence": """
+        CREATE TABLE IF NOT EXISTS openness_evidence (
+            subject VARCHAR NOT NULL,      -- hf_id ('model'), or the fact row's name
+                                           -- ('release_fact')
+            subject_kind VARCHAR NOT NULL, -- 'model', or 'release_fact' (joined to release_facts
+                                           -- on source, file, row)
+            field VARCHAR NOT NULL,        -- e.g. card_section, license_file, sibling, link,
+                                           -- training_dataset, accessibility_notes, reference
+            value VARCHAR,                 -- the field's value (a section title, a file name)
+            quote VARCHAR,                 -- verbatim words supporting it (trimmed)
+            url VARCHAR,                   -- where the quote can be read
+            source VARCHAR NOT NULL,
+            file VARCHAR,
+            row INTEGER,
+            retrieved_at TIMESTAMP
         )
     """,
 }

@@ -30,10 +30,11 @@ def export_snapshot(store: Store, out_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in DATA_TABLES:
         target = out_dir / f"{table}.parquet"
-        # Sorted by every column so that a rebuild from the same sources is byte-stable.
+        # Sorted by every column so that a rebuild from the same sources is byte-stable. The
+        # table name comes from the schema; the path is bound, never pasted into the SQL.
         store.con.execute(
-            f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{target}' "
-            "(FORMAT PARQUET, COMPRESSION ZSTD)"
+            f"COPY (SELECT * FROM {table} ORDER BY ALL) TO ? (FORMAT PARQUET, COMPRESSION ZSTD)",
+            [str(target)],
         )
         counts[table] = store.count(table)
     (out_dir / "MANIFEST.json").write_text(
@@ -59,13 +60,32 @@ def load_snapshot(store: Store, snapshot_dir: Path, *, kind: str = "bundled") ->
             if table not in present:
                 counts[table] = 0
                 continue
-            store.con.execute(
-                f"INSERT INTO {table} BY NAME "
-                f"SELECT * FROM read_parquet('{snapshot_dir / (table + '.parquet')}')"
-            )
+            _insert_parquet(store, table, snapshot_dir / f"{table}.parquet")
             counts[table] = store.count(table)
         record_snapshot(store, kind=kind, source=None, counts=counts)
     return counts
+
+
+def _insert_parquet(store: Store, table: str, path: Path) -> None:
+    """Append the rows of one Parquet file to `table` (a schema table), by column name.
+
+    The file is opened by pyarrow from a file object, not by DuckDB from its name: DuckDB
+    reads a name with `*`, `?` or `[` as a pattern, and the snapshot folder is the user's.
+    """
+    import pyarrow.parquet as pq
+
+    if table not in TABLES:
+        raise StoreError(f"unknown table {table!r}")
+    try:
+        with path.open("rb") as handle:
+            rows = pq.read_table(handle)
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"cannot read the snapshot table {path}: {exc}") from exc
+    store.con.register("_snapshot_rows", rows)
+    try:
+        store.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _snapshot_rows")
+    finally:
+        store.con.unregister("_snapshot_rows")
 
 
 def load_bundled(store: Store) -> dict[str, int]:
@@ -76,7 +96,8 @@ def record_snapshot(store: Store, *, kind: str, source: str | None, counts: dict
     """Append one row to the `snapshots` history; returns its id."""
     next_id = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM snapshots"))
     store.con.execute(
-        "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO snapshots (id, created_at, kind, source, robinet_version, counts) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         [
             next_id,
             dt.datetime.now(dt.UTC).replace(tzinfo=None),

@@ -25,6 +25,7 @@ or shrank) are indicators, not decisions: they are reported apart, never as clos
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -323,49 +324,80 @@ def family_of(name: str) -> str:
     return found.group(0) if found else key
 
 
+# Releases of one family this close together are one launch (sizes and variants published
+# within days): a license change is a lab's choice between launches, not between the
+# sizes of one launch, which often carry different licenses on purpose (Qwen2.5: Apache-2.0
+# for most sizes, the Qwen license for 72B, a research license for 3B).
+LAUNCH_GAP_DAYS = 7
+
+
+def _launches(releases: Sequence[LabRelease]) -> dict[str, list[list[LabRelease]]]:
+    """family -> its launches in date order, each the releases within LAUNCH_GAP_DAYS of the
+    previous one."""
+    out: dict[str, list[list[LabRelease]]] = {}
+    for r in sorted(releases, key=lambda r: (r.date, r.name)):
+        launches = out.setdefault(family_of(r.name), [])
+        if launches and (r.date - launches[-1][-1].date).days <= LAUNCH_GAP_DAYS:
+            launches[-1].append(r)
+        else:
+            launches.append([r])
+    return out
+
+
 def license_signals(
     org: str, releases: Sequence[LabRelease], *, epsilon: float = 0.01
 ) -> list[Alert]:
-    """An open release of a family under a license the lab had not used for it, more or less
-    restrictive than the family's previous open release's. Releases whose license is inherited
-    from another lab's base model (`inherited`) are not the lab's choice and are skipped."""
+    """A family's launch whose every license is more (or less) restrictive than every license
+    of the family's previous launch: the whole family moved, so the lab chose it. Mixed moves
+    (one size looser, another stricter) are no signal. Releases whose license is inherited from
+    another lab's base model (`inherited`) are not the lab's choice and are skipped."""
+    own = [
+        r
+        for r in releases
+        if r.is_open and r.license is not None and r.restrictiveness is not None
+        and not r.inherited
+    ]  # fmt: skip
     out: list[Alert] = []
-    prev: dict[str, LabRelease] = {}
-    used: dict[str, set[str]] = {}
-    for r in sorted(releases, key=lambda r: (r.date, r.name)):
-        if not r.is_open or r.license is None or r.restrictiveness is None or r.inherited:
-            continue
-        family = family_of(r.name)
-        before = prev.get(family)
-        seen = used.setdefault(family, set())
-        if (
-            before is not None
-            and r.license not in seen
-            and before.license != r.license
-            and before.date < r.date  # same day: the order of the two is unknown
-        ):
-            assert before.restrictiveness is not None
+    for launches in _launches(own).values():
+        for before_launch, launch in itertools.pairwise(launches):
+            new = {r.license: r for r in launch}
+            old = {r.license: r for r in before_launch}
+            if set(new) == set(old):
+                continue
+            loosest_new = min(launch, key=lambda r: (r.restrictiveness, r.date))
+            strictest_new = max(launch, key=lambda r: (r.restrictiveness, -r.date.toordinal()))
+            loosest_old = min(before_launch, key=lambda r: (r.restrictiveness, r.date))
+            strictest_old = max(before_launch, key=lambda r: (r.restrictiveness, r.date))
+            assert loosest_new.restrictiveness is not None
+            assert strictest_new.restrictiveness is not None
+            assert loosest_old.restrictiveness is not None
+            assert strictest_old.restrictiveness is not None
+            if loosest_new.restrictiveness - strictest_old.restrictiveness > epsilon:
+                closing, r, before = True, loosest_new, strictest_old
+            elif loosest_old.restrictiveness - strictest_new.restrictiveness > epsilon:
+                closing, r, before = False, strictest_new, loosest_old
+            else:
+                continue
+            assert r.restrictiveness is not None and before.restrictiveness is not None
             delta = r.restrictiveness - before.restrictiveness
-            if abs(delta) > epsilon:
-                closing = delta > 0
-                out.append(
-                    Alert(
-                        org,
-                        r.date,
-                        CLOSING if closing else OPENING,
-                        "license_tightened" if closing else "license_loosened",
-                        f"{r.name} is released under {r.license} (restrictiveness "
-                        f"{r.restrictiveness:.2f}); the family's previous open release "
-                        f"{before.name} used {before.license} ({before.restrictiveness:.2f})",
-                        split_sources(*r.sources, *before.sources),
-                        (_cmp(before), _cmp(r)),
-                        (before.date, r.date),
-                        HIGH if abs(delta) >= 0.1 else MEDIUM,
-                    )
+            out.append(
+                Alert(
+                    org,
+                    launch[0].date,
+                    CLOSING if closing else OPENING,
+                    "license_tightened" if closing else "license_loosened",
+                    f"{r.name} is released under {r.license} (restrictiveness "
+                    f"{r.restrictiveness:.2f}), and every release of its launch under licenses "
+                    f"{'at least as strict' if closing else 'at least as loose'}; the family's "
+                    f"previous launch ({before.name}) used "
+                    f"{', '.join(sorted(str(k) for k in old))} ({before.restrictiveness:.2f})",
+                    split_sources(*r.sources, *before.sources),
+                    (_cmp(before), _cmp(r)),
+                    (before.date, r.date),
+                    HIGH if abs(delta) >= 0.1 else MEDIUM,
                 )
-        seen.add(r.license)
-        prev[family] = r
-    return out
+            )
+    return sorted(out, key=lambda a: (a.date, a.signal))
 
 
 def own_gap_indicators(

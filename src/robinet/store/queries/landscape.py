@@ -47,6 +47,23 @@ def resolve_organization(store: Store, text: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ListedRelease(Release):
+    """A release as `robinet releases` lists it: its dated facts, each with the source that
+    gave it (store/merge.py's precedence rule decided between the sources)."""
+
+    announced: dt.date | None = None
+    available: dt.date | None = None
+    date_source: str | None = None
+    announced_source: str | None = None
+    available_source: str | None = None
+    tier_source: str | None = None
+    license_id: str | None = None
+    license_source: str | None = None
+    organization_source: str | None = None
+    hf_ids: tuple[str, ...] = ()
+
+
 def list_releases(
     store: Store,
     *,
@@ -56,7 +73,7 @@ def list_releases(
     tier: str | None = None,
     since: dt.date | None = None,
     notable: bool | None = None,
-) -> list[Release]:
+) -> list[ListedRelease]:
     """Releases matching every filter given, oldest first (undated last)."""
     where: list[str] = []
     params: list[Any] = []
@@ -81,13 +98,16 @@ def list_releases(
         params.append(notable)
     sql = f"""
         SELECT r.id, r.name, r.organization, o.name AS organization_name, r.organizations,
-               r.countries, r.region, r.date, r.tier, r.hf_id, r.notable, r.sources
+               r.countries, r.region, r.date, r.tier, r.hf_id, r.notable, r.sources,
+               r.announced, r.available, r.date_source, r.announced_source,
+               r.available_source, r.tier_source, r.license_id, r.license_source,
+               r.organization_source, r.hf_ids
         FROM releases r LEFT JOIN organizations o ON o.id = r.organization
         {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY r.date NULLS LAST, r.id
     """
     return [
-        Release(
+        ListedRelease(
             id=row["id"],
             name=row["name"],
             organization=row["organization"],
@@ -100,6 +120,16 @@ def list_releases(
             hf_id=row["hf_id"],
             notable=bool(row["notable"]),
             sources=tuple(row["sources"] or ()),
+            announced=row["announced"],
+            available=row["available"],
+            date_source=row["date_source"],
+            announced_source=row["announced_source"],
+            available_source=row["available_source"],
+            tier_source=row["tier_source"],
+            license_id=row["license_id"],
+            license_source=row["license_source"],
+            organization_source=row["organization_source"],
+            hf_ids=tuple(row["hf_ids"] or ()),
         )
         for row in store.query(sql, params)
     ]
@@ -122,6 +152,10 @@ class OrganizationRow:
     first_release: dt.date | None
     last_release: dt.date | None
     sources: tuple[str, ...]
+    # Hub repos a source tracks that belong to no release (counted as its models), and how
+    # many of them have open-weight terms by their license tag.
+    hub_repos: int = 0
+    open_weight_hub_repos: int = 0
 
 
 def list_organizations(store: Store) -> list[OrganizationRow]:
@@ -132,9 +166,16 @@ def list_organizations(store: Store) -> list[OrganizationRow]:
                count(r.id) AS releases,
                count(r.id) FILTER (WHERE is_open_tier(r.tier)) AS open_weight_releases,
                min(r.date) AS first_release, max(r.date) AS last_release,
-               string_split(o.source, ',') AS sources
+               string_split(o.source, ',') AS sources,
+               coalesce(any_value(h.n), 0) AS hub_repos,
+               coalesce(any_value(h.open), 0) AS open_weight_hub_repos
         FROM organizations o LEFT JOIN releases r ON r.organization = o.id
-        GROUP BY ALL
+        LEFT JOIN (
+            SELECT organization, count(*) AS n, count(*) FILTER (WHERE is_open_tier(tier)) AS open
+            FROM release_facts WHERE release_id IS NULL GROUP BY organization
+        ) h ON h.organization = o.id
+        GROUP BY o.id, o.name, o.country, o.countries, o.region, o.parent, o.hf_orgs,
+                 o.aliases, o.source
         ORDER BY releases DESC, o.id
         """
     )
@@ -147,6 +188,8 @@ def list_organizations(store: Store) -> list[OrganizationRow]:
                 "hf_orgs": tuple(row["hf_orgs"] or ()),
                 "aliases": tuple(row["aliases"] or ()),
                 "releases": int(row["releases"]),
+                "hub_repos": int(row["hub_repos"]),
+                "open_weight_hub_repos": int(row["open_weight_hub_repos"]),
                 "open_weight_releases": int(row["open_weight_releases"]),
                 "sources": tuple(row["sources"] or ()),
             }
@@ -162,7 +205,13 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
         SELECT s.name, s.title, s.origin, s.version, s.license, s.attribution, s.files,
                s.retrieved_at, s.imported_at, s.rows_read, s.rows_imported, s.rows_rejected,
                s.date_min, s.date_max,
-               (SELECT count(*) FROM import_warnings w WHERE w.source = s.name) AS warning_count
+               (SELECT count(*) FROM import_warnings w WHERE w.source = s.name) AS warning_count,
+               -- rows that gave no release (Hub repos counted as models of their organization)
+               (SELECT count(*) FROM release_facts f
+                WHERE f.source = s.name AND f.release_id IS NULL) AS rows_without_release,
+               -- rows whose release has no date, or that have no release
+               (SELECT count(*) FROM release_facts f LEFT JOIN releases r ON r.id = f.release_id
+                WHERE f.source = s.name AND r.date IS NULL) AS rows_undated
         FROM sources s ORDER BY s.name
         """
     )
@@ -170,6 +219,7 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
 
 
 def import_warnings(store: Store, source: str | None = None) -> list[dict[str, Any]]:
+    """Rows kept out at import, and (stage 'merge') facts the precedence rule overruled."""
     sql = "SELECT source, file, row, field, message FROM import_warnings"
     params: list[Any] = []
     if source:
