@@ -196,9 +196,9 @@ def test_repos_without_a_release_are_models_of_their_organization(real_store: St
     # None of them is a release; every undated repo is counted by `robinet sources`.
     from robinet.store.queries.landscape import list_organizations, list_sources
 
-    source = next(s for s in list_sources(real_store) if s["name"] == "interconnects")
-    assert source["rows_without_release"] == loose
-    assert source["rows_undated"] >= loose
+    source = next(s for s in list_sources(real_store) if s.name == "interconnects")
+    assert source.rows_without_release == loose
+    assert source.rows_undated >= loose
     assert sum(o.hub_repos for o in list_organizations(real_store)) == loose
 
 

@@ -197,19 +197,19 @@ def sources(
     table = new_table("name", "rows", "kept out", "from", "to", "license", "origin")
     for r in rows:
         table.add_row(
-            safe(r["name"]),
-            str(r["rows_imported"]),
-            str(r["rows_rejected"]),
-            str(r["date_min"] or "–"),
-            str(r["date_max"] or "–"),
-            safe(r["license"]),
-            safe(r["origin"]),
+            safe(r.name),
+            str(r.rows_imported),
+            str(r.rows_rejected),
+            str(r.date_min or "–"),
+            str(r.date_max or "–"),
+            safe(r.license),
+            safe(r.origin),
         )
     out_console.print(table)
     for w in kept_out:
-        where = f"{w['file']}:{w['row']}" if w["row"] is not None else w["file"]
+        where = f"{w.file}:{w.row}" if w.row is not None else w.file
         out_console.print(
-            plain(f"  {w['source']} {where}: {w['message']}"), highlight=False, markup=False
+            plain(f"  {w.source} {where}: {w.message}"), highlight=False, markup=False
         )
 
 

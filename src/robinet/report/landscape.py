@@ -330,21 +330,21 @@ def data_sources(store: Store) -> Section:
     windows = source_windows(store)
     rows: list[dict[str, Any]] = [
         {
-            "name": s["name"],
+            "name": s.name,
             "copy": copy_note(
-                s["name"],
-                s["origin"],
-                windows[s["name"]].version if s["name"] in windows else None,
-                s.get("retrieved_at"),
+                s.name,
+                s.origin,
+                windows[s.name].version if s.name in windows else None,
+                s.retrieved_at,
             ),
-            "title": s["title"],
-            "origin": s["origin"],
-            "license": s["license"],
-            "date_min": s["date_min"],
-            "date_max": s["date_max"],
-            "rows_read": s["rows_read"],
-            "rows_imported": s["rows_imported"],
-            "rows_rejected": s["rows_rejected"],
+            "title": s.title,
+            "origin": s.origin,
+            "license": s.license,
+            "date_min": s.date_min,
+            "date_max": s.date_max,
+            "rows_read": s.rows_read,
+            "rows_imported": s.rows_imported,
+            "rows_rejected": s.rows_rejected,
         }
         for s in list_sources(store)
     ]

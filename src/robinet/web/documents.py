@@ -25,7 +25,7 @@ def sources_catalog(store: Store) -> dict[str, dict[str, Any]]:
     """Every imported source by name: title, origin URL, files, retrieved date, license."""
     from robinet.store.queries.landscape import list_sources
 
-    return {row["name"]: to_jsonable(row) for row in list_sources(store)}
+    return {row.name: to_jsonable(row) for row in list_sources(store)}
 
 
 def sources_of(handle: StoreHandle, names: Any) -> list[dict[str, Any]]:

@@ -198,7 +198,41 @@ def list_organizations(store: Store) -> list[OrganizationRow]:
     ]
 
 
-def list_sources(store: Store) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """An imported source: where it came from, its license, what it gave and what it kept out."""
+
+    name: str
+    title: str
+    origin: str
+    version: str | None
+    license: str
+    attribution: str | None
+    files: tuple[str, ...]
+    retrieved_at: dt.datetime | None
+    imported_at: dt.datetime | None
+    rows_read: int
+    rows_imported: int
+    rows_rejected: int
+    date_min: dt.date | None
+    date_max: dt.date | None
+    warning_count: int
+    rows_without_release: int
+    rows_undated: int
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRow:
+    """A row kept out at import, or a fact the precedence rule overruled, with its location."""
+
+    source: str
+    file: str | None
+    row: int | None
+    field: str | None
+    message: str
+
+
+def list_sources(store: Store) -> list[SourceRow]:
     """Every imported source with row counts, date range, license, and kept-out rows."""
     rows = store.query(
         """
@@ -215,17 +249,36 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
         FROM sources s ORDER BY s.name
         """
     )
-    return rows
+    return [
+        SourceRow(
+            **{
+                **row,
+                "files": tuple(row["files"] or ()),
+                **{
+                    key: int(row[key] or 0)
+                    for key in (
+                        "rows_read",
+                        "rows_imported",
+                        "rows_rejected",
+                        "warning_count",
+                        "rows_without_release",
+                        "rows_undated",
+                    )
+                },
+            }
+        )
+        for row in rows
+    ]
 
 
-def import_warnings(store: Store, source: str | None = None) -> list[dict[str, Any]]:
+def import_warnings(store: Store, source: str | None = None) -> list[WarningRow]:
     """Rows kept out at import, and (stage 'merge') facts the precedence rule overruled."""
     sql = "SELECT source, file, row, field, message FROM import_warnings"
     params: list[Any] = []
     if source:
         sql += " WHERE source = ?"
         params.append(source)
-    return store.query(sql + " ORDER BY source, file, row", params)
+    return [WarningRow(**row) for row in store.query(sql + " ORDER BY source, file, row", params)]
 
 
 def iso_country(text: str) -> str:
