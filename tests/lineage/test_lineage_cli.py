@@ -177,3 +177,24 @@ def test_check_suggests_close_model_ids(vision_db: Path) -> None:
     assert result.exit_code == 2
     error = json.loads(result.stdout)["error"]
     assert "did you mean 'meta-llama/Llama-3.2-11B-Vision'" in error["hint"]
+
+
+def test_sync_hub_paths_are_literal_unless_glob(tmp_path: Path) -> None:
+    """`a[1].jsonl` is the file of that name; a pattern is expanded only with --glob."""
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / "a[1].jsonl").write_text(BUILT.read_text())
+    (folder / "a1.jsonl").write_text("")  # what the pattern `a[1].jsonl` would match
+    db = tmp_path / "g.duckdb"
+    literal = _json(["sync", "hub", "--from", str(folder / "a[1].jsonl"), "--db", str(db),
+                     "--json"])  # fmt: skip
+    direct = _json(["sync", "hub", "--from", str(BUILT), "--db", str(tmp_path / "d.duckdb"),
+                    "--json"])  # fmt: skip
+    assert literal["models"] == direct["models"] > 0  # the bracketed file itself was read
+    pattern = str(folder / "a[[]1].jsonl")
+    refused = runner.invoke(app, ["sync", "hub", "--from", pattern, "--db", str(db), "--json"])
+    assert refused.exit_code == 3  # no file has that literal name
+    expanded = runner.invoke(
+        app, ["sync", "hub", "--from", pattern, "--glob", "--db", str(db), "--json"]
+    )
+    assert expanded.exit_code == 0, expanded.output

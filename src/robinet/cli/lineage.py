@@ -109,6 +109,14 @@ def sync_hub_cmd(
     source: Annotated[
         str, typer.Option("--source", help="Source name recorded as provenance.")
     ] = "hf-hub",
+    glob: Annotated[
+        bool,
+        typer.Option(
+            "--glob",
+            help="Read --from as a pattern ('dumps/*.jsonl'); each file is recorded as itself. "
+            "Without it the path is literal.",
+        ),
+    ] = False,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -121,10 +129,10 @@ def sync_hub_cmd(
         ensure_online()  # HF_HUB_OFFLINE=1: fail before opening (or seeding) the store
     store = store_from(db, write=True)
     if from_ is not None:
-        from robinet.sources.hub_dump import import_dump, register_source
+        from robinet.store.hub import import_dump, register_source
 
-        with err_console.status(f"importing {from_}…"):
-            report: Any = import_dump(store, from_, source=source)
+        with err_console.status(f"importing {safe(from_)}…"):
+            report: Any = import_dump(store, from_, source=source, glob=glob)
             register_source(store, source, str(from_))
     else:
         from robinet.sources.hub_sync import sync_hub
