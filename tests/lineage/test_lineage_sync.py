@@ -242,3 +242,35 @@ def test_sync_hub_command_live(hub: FakeHub, tmp_path: Path) -> None:
     assert data["models"] == 4 and data["queries"] == ["author:deepseek-ai"]
     assert data["licenses_identified"] == 4
     assert data["lineage"]["models"] == 5
+
+
+def test_the_gate_after_a_failed_live_sync_says_stale_and_repair_fixes_it(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """Hardening #2, the exact sequence: a Hub 503 mid-sync commits page 1 and leaves the
+    lineage unbuilt; `lineage`/`check`/`conflicts` on that store (read-only) exit 3 naming the
+    repair, never 4; after `robinet store repair` they answer."""
+    from typer.testing import CliRunner
+
+    from robinet.cli import app
+
+    path = tmp_path / "gate.duckdb"
+    hub.fail = lambda r: httpx2.Response(503, json={"error": "down"}) if page_of(r) == 2 else None
+    with Store.open(path) as store, pytest.raises(SourceError):
+        sync_hub(store, authors=["deepseek-ai"], client=_client([]))
+    with Store.open(path, read_only=True) as store:
+        committed = _ids(store)
+    assert committed  # page 1 is in the store, its lineage is not
+    runner = CliRunner()
+    model = committed[0]
+    for args in (["lineage", model], ["check", model], ["conflicts"]):
+        result = runner.invoke(app, [*args, "--db", str(path), "--json"])
+        assert result.exit_code == 3, result.output
+        error = json.loads(result.stdout)["error"]
+        assert error["code"] == "stale_store" and "robinet store repair" in error["hint"]
+    repaired = runner.invoke(app, ["store", "repair", "--db", str(path), "--json"])
+    assert repaired.exit_code == 0, repaired.output
+    assert json.loads(repaired.stdout)["was_stale"] is True
+    after = runner.invoke(app, ["lineage", model, "--db", str(path), "--json"])
+    assert after.exit_code == 0, after.output
+    assert json.loads(after.stdout)["model"] == model
