@@ -34,7 +34,7 @@ def real_store(tmp_path_factory) -> Store:
 
     Tests must treat it as read-only.
     """
-    from robinet.sources.build import build_all
+    from robinet.store.pipeline import build_all
 
     store = Store.open(tmp_path_factory.mktemp("real") / "real.duckdb")
     build_all(store, SOURCES)

@@ -39,7 +39,7 @@ from robinet.store import Store
 try:
     from robinet.store.hub import import_dump
 except ImportError:  # the code before the loader moved under store/
-    from robinet.sources.hub_dump import import_dump
+    from robinet.store.hub import import_dump
 store = Store.memory()
 started = time.perf_counter()
 outcome = {}

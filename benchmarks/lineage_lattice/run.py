@@ -9,7 +9,7 @@ ancestors, so the closure holds sum 2 * 2(k-1) = 2L(L-1) pairs, while the number
 from a model to a root doubles with every layer. The Hub holds such lattices (merges of merges).
 
 Each measurement is one child process that imports the lattice through the public importer
-(`robinet.sources.hub_dump.import_records`, lineage rebuilt as every import does) into an
+(`robinet.store.hub.import_records`, lineage rebuilt as every import does) into an
 in-memory store; its parent — a small process of its own, so that nothing else is counted —
 reads the child's peak RSS from `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`.
 
@@ -59,7 +59,7 @@ if closure_file:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     build.graph = module  # build.py calls graph.build_closure / graph.find_anomalies
-from robinet.sources.hub_dump import import_records
+from robinet.store.hub import import_records
 from robinet.store import Store
 
 records = list(lattice(layers))

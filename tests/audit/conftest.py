@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from robinet.sources.hub_dump import import_dump
 from robinet.store import Store
+from robinet.store.hub import import_dump
 
 HERE = Path(__file__).resolve().parent
 DUMP = HERE / "fixtures" / "hub.jsonl"

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from robinet.sources.build import build_all
+    from robinet.store.pipeline import build_all
 
     path = tmp_path_factory.mktemp("duties-cli") / "robinet.duckdb"
     store = Store.open(path)

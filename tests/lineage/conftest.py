@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from robinet.sources.hub_dump import import_dump
 from robinet.store import Store
+from robinet.store.hub import import_dump
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures" / "lineage"

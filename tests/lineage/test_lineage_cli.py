@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from robinet.cli import app
-from robinet.sources.hub_dump import import_dump
 from robinet.store import Store
+from robinet.store.hub import import_dump
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lineage"
 BUILT = FIXTURES / "built.jsonl"

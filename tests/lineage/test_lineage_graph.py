@@ -184,7 +184,7 @@ def test_lookup_is_case_insensitive(built_store: Store) -> None:
 
 
 def test_same_name_rule_needs_a_known_base(memory_store: Store) -> None:
-    from robinet.sources.hub_dump import import_records
+    from robinet.store.hub import import_records
 
     def model(hf_id: str, created: str) -> dict:
         return {"id": hf_id, "author": hf_id.split("/")[0], "createdAt": created, "tags": []}
@@ -256,7 +256,7 @@ def test_name_prefix_rule_on_the_clause_cases() -> None:
 
 
 def test_missing_naming_conflicts_follow_the_same_rule(memory_store: Store) -> None:
-    from robinet.sources.hub_dump import import_records
+    from robinet.store.hub import import_records
 
     import_records(memory_store, _llama_derivatives(), source="naming")
     flagged = {c.model for c in conflicts(memory_store, type="missing_naming").conflicts}
@@ -270,7 +270,7 @@ def test_missing_naming_conflicts_follow_the_same_rule(memory_store: Store) -> N
 
 
 def test_check_verdict_on_a_derivative_name_follows_the_same_rule(memory_store: Store) -> None:
-    from robinet.sources.hub_dump import import_records
+    from robinet.store.hub import import_records
 
     import_records(memory_store, _llama_derivatives(), source="naming")
     for name, prefix, begins in PREFIX_CASES:

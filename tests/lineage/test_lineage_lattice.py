@@ -11,8 +11,8 @@ from collections import deque
 from collections.abc import Iterable
 
 from robinet.lineage.query import lineage
-from robinet.sources.hub_dump import import_records
 from robinet.store import Store
+from robinet.store.hub import import_records
 
 
 def _model(hf_id: str, bases: Iterable[str] = (), *, license: str = "apache-2.0") -> dict:

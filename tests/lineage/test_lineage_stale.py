@@ -15,8 +15,8 @@ from robinet.cli import app
 from robinet.errors import StaleStoreError, StoreError
 from robinet.licenses import lineage_terms as licensing
 from robinet.lineage.query import check, conflicts, lineage
-from robinet.sources.hub_dump import import_dump, import_records
 from robinet.store import Store
+from robinet.store.hub import import_dump, import_records
 from robinet.store.lineage import repair
 
 BUILT = Path(__file__).resolve().parent.parent / "fixtures" / "lineage" / "built.jsonl"

@@ -47,8 +47,8 @@ LLAMA = "meta-llama/Meta-Llama-3-8B-Instruct"  # in the bundled Hub sample
 def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled snapshot and the hostile model, in a store file (closed: the app opens it
     read-only)."""
-    from robinet.sources.hub_dump import import_records
     from robinet.store import open_store
+    from robinet.store.hub import import_records
 
     path = tmp_path_factory.mktemp("web") / "robinet.duckdb"
     store = open_store(path)

@@ -225,8 +225,8 @@ def snapshot_build(
     json_: JsonOption = False,
 ) -> None:
     """Rebuild the bundled snapshot from the repo's copies of every source."""
-    from robinet.sources.build import build_all
     from robinet.store import Store
+    from robinet.store.pipeline import build_all
     from robinet.store.snapshot import bundled_dir, export_snapshot
 
     if not sources_dir.is_dir():

@@ -133,9 +133,9 @@ def sync_hub_cmd(
 
         with err_console.status(f"importing {safe(from_)}…"):
             report: Any = import_dump(store, from_, source=source, glob=glob)
-            register_source(store, source, str(from_))
+            register_source(store, source, report.files)
     else:
-        from robinet.sources.hub_sync import sync_hub
+        from robinet.store.hub import sync_hub
 
         with _progress("syncing from the Hub…") as progress:
             report = sync_hub(

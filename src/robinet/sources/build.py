@@ -5,9 +5,6 @@ Sources only read: `store.pipeline.build_all` runs each through its loader.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from robinet.sources import arena, catalog, epoch, interconnects
 from robinet.sources.base import Source
 
@@ -21,11 +18,3 @@ def all_sources() -> list[Source]:
         *arena.SOURCES,
     ]
     return sources
-
-
-# `build_all` writes, so it moved to robinet.store.pipeline; resolved lazily for the callers
-# not yet moved (the CLI, tests/conftest.py); delete once they import it from there.
-def __getattr__(name: str) -> Any:
-    if name == "build_all":
-        return importlib.import_module("robinet.store.pipeline").build_all
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import importlib
 import itertools
 import stat
 import zlib
@@ -425,16 +424,3 @@ def record_batches(
 ) -> Iterator[HubBatch]:
     """Records in the API shape (dicts) as batches of JSON documents, numbered from 1."""
     return hub_batches(enumerate(records, start=1), file, batch_rows)
-
-
-# -- moved to the store -----------------------------------------------------------------------
-# The writers moved to robinet.store.hub (sources never write). These names are resolved
-# lazily for the callers not yet moved (the CLI and some tests); delete once they import from
-# robinet.store.hub.
-_MOVED = {"import_dump", "import_records", "register_source", "ImportReport"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(importlib.import_module("robinet.store.hub"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import importlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -410,15 +409,3 @@ def model_info(client: HubClient, model: str) -> dict[str, Any] | None:
     expand = "&".join(urlencode({"expand[]": e}) for e in EXPAND)
     body, _ = client.json(f"{client.endpoint}/api/models/{model}?{expand}")
     return body if isinstance(body, dict) and body.get("id") else None
-
-
-# -- moved to the store -----------------------------------------------------------------------
-# The sync writes, so it moved to robinet.store.hub.sync; resolved lazily for the callers not
-# yet moved (the CLI); delete once they import from robinet.store.hub.
-_MOVED = {"sync_hub", "SyncReport"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(importlib.import_module("robinet.store.hub.sync"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,8 +30,6 @@ from robinet.store.db import Store
 B = TypeVar("B")
 R = TypeVar("R")
 
-LINEAGE_DIRTY = "lineage_dirty"
-
 
 def ensure_writable(store: Store) -> None:
     """Raise StoreError unless an import can commit to `store` (file, folder, connection)."""
@@ -111,7 +109,9 @@ def rebuild_lineage(store: Store) -> Any:
 
 def mark_lineage_stale(store: Store) -> None:
     """Lineage left for a later rebuild: read commands see the mark and say so."""
-    store.set_meta(LINEAGE_DIRTY, "1")
+    from robinet.store.lineage.queries import DIRTY_FLAG  # the flag the lineage side reads
+
+    store.set_meta(DIRTY_FLAG, "1")
 
 
 def build_all(
