@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from robinet.duties.model import Duty
 from robinet.errors import KnowledgeBaseError, NotFoundError
 
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
@@ -292,3 +293,28 @@ def jurisdiction(name: str) -> Jurisdiction:
             hint=f"known jurisdictions: {', '.join(jurisdictions())}",
         )
     return load_file(path)
+
+
+def duty_from(
+    p: Provision,
+    applies: bool | None,
+    why: str,
+    *,
+    duty_id: str | None = None,
+    comply_by_date: dt.date | None = None,
+    when: str = "",
+) -> Duty:
+    """A duty from its provision; `when` (the Art. 111(3) note) is said only if it may apply."""
+    return Duty(
+        id=duty_id or p.id,
+        article=p.article,
+        title=p.title,
+        applies=applies,
+        why=why + (when if applies is not False else ""),
+        quote=p.quote,
+        source=p.source,
+        applies_from=p.applies_from,
+        comply_by=comply_by_date if applies is not False else None,
+        lang=p.lang,
+        summary=p.summary,
+    )

@@ -16,7 +16,7 @@ counterpart here: they are `None`.
 
 from __future__ import annotations
 
-from robinet.duties.catalog import Jurisdiction, Provision
+from robinet.duties.catalog import Jurisdiction, duty_from
 from robinet.duties.model import DutiesResult, Duty, Finding, ModelFacts
 
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -27,21 +27,6 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "cn.genai.art-17": ("applies_from",),
     "cn.labelling.art-5": ("applies_from",),
 }
-
-
-def _duty(p: Provision, applies: bool | None, why: str) -> Duty:
-    return Duty(
-        id=p.id,
-        article=p.article,
-        title=p.title,
-        applies=applies,
-        why=why,
-        quote=p.quote,
-        source=p.source,
-        applies_from=p.applies_from,
-        lang=p.lang,
-        summary=p.summary,
-    )
 
 
 def _scope(facts: ModelFacts, cat: Jurisdiction, public_service: bool) -> Finding:
@@ -74,7 +59,7 @@ def assess(
             "outside them, and the Labelling Measures bind the providers of such services. "
             "These duties attach to whoever offers the public service."
         )
-        duties = [_duty(cat.get(pid), False, why) for pid in duty_ids]
+        duties = [duty_from(cat.get(pid), False, why) for pid in duty_ids]
     else:
         who = (
             "you offer"
@@ -86,12 +71,12 @@ def assess(
             f"{who} a generative AI service built on {facts.name} to the public in mainland "
             "China (Art. 2(1) of the Interim Measures)"
         )
-        duties.append(_duty(cat.get("cn.genai.art-4"), True, base + "."))
-        duties.append(_duty(cat.get("cn.genai.art-12"), True, base + "."))
+        duties.append(duty_from(cat.get("cn.genai.art-4"), True, base + "."))
+        duties.append(duty_from(cat.get("cn.genai.art-12"), True, base + "."))
         filing = cat.get("cn.genai.art-17")
         if public_opinion is None:
             duties.append(
-                _duty(
+                duty_from(
                     filing,
                     None,
                     base + ", but whether the service has public-opinion attributes or social "
@@ -101,7 +86,7 @@ def assess(
         else:
             has = "has" if public_opinion else "does not have"
             duties.append(
-                _duty(
+                duty_from(
                     filing,
                     public_opinion,
                     f"{base}, and it {has} public-opinion attributes or social "
@@ -109,7 +94,7 @@ def assess(
                 )
             )
         duties.append(
-            _duty(
+            duty_from(
                 cat.get("cn.labelling.art-5"),
                 True,
                 base + "; the Labelling Measures bind the providers of such services.",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from robinet.duties.catalog import Jurisdiction, Provision
+from robinet.duties.catalog import Jurisdiction, Provision, duty_from
 from robinet.duties.foss import check_license
 from robinet.duties.modality import generates
 from robinet.duties.model import DutiesResult, Duty, Finding, LicenseCheck, ModelFacts
@@ -53,31 +53,6 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 def _flop(value: float) -> str:
     return f"{value:.3g} FLOP"
-
-
-def _duty(
-    p: Provision,
-    applies: bool | None,
-    why: str,
-    *,
-    duty_id: str | None = None,
-    comply_by_date: dt.date | None = None,
-    when: str = "",
-) -> Duty:
-    """A duty from its provision; `when` (the Art. 111(3) note) is said only if it may apply."""
-    return Duty(
-        id=duty_id or p.id,
-        article=p.article,
-        title=p.title,
-        applies=applies,
-        why=why + (when if applies is not False else ""),
-        quote=p.quote,
-        source=p.source,
-        applies_from=p.applies_from,
-        comply_by=comply_by_date if applies is not False else None,
-        lang=p.lang,
-        summary=p.summary,
-    )
 
 
 def _say(value: bool | None, yes: str, no: str, unknown: str) -> str:
@@ -313,11 +288,11 @@ def _provider_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[
     duties: list[Duty] = []
     for pid in ("eu.art-53-1-a", "eu.art-53-1-b"):
         applies, why = _lifted(s)
-        duties.append(_duty(cat.get(pid), applies, why, comply_by_date=deadline, when=when))
+        duties.append(duty_from(cat.get(pid), applies, why, comply_by_date=deadline, when=when))
     never = "the open-source exemption never lifts it (Art. 53(2) covers points (a) and (b))"
     for pid in ("eu.art-53-1-c", "eu.art-53-1-d"):
         applies, why = _owed(s, never)
-        duties.append(_duty(cat.get(pid), applies, why, comply_by_date=deadline, when=when))
+        duties.append(duty_from(cat.get(pid), applies, why, comply_by_date=deadline, when=when))
 
     inside, where = _established_in_union(facts)
     exemption = f"the open-source exemption, Art. 54(6) ({s.exempt_note})"
@@ -334,7 +309,7 @@ def _provider_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[
         rep, why = True, f"{where} Not lifted by {exemption}."
     else:
         rep, why = None, f"{where} Unknown whether lifted by {exemption}."
-    duties.append(_duty(cat.get("eu.art-54-1"), rep, why, comply_by_date=deadline, when=when))
+    duties.append(duty_from(cat.get("eu.art-54-1"), rep, why, comply_by_date=deadline, when=when))
 
     systemic = s.systemic
     risk_why = _say(
@@ -344,17 +319,17 @@ def _provider_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[
         "unknown whether it presents systemic risk.",
     )
     duties.append(
-        _duty(cat.get("eu.art-52-1"), systemic, risk_why, comply_by_date=deadline, when=when)
+        duty_from(cat.get("eu.art-52-1"), systemic, risk_why, comply_by_date=deadline, when=when)
     )
     duties.append(
-        _duty(cat.get("eu.art-55-1"), systemic, risk_why, comply_by_date=deadline, when=when)
+        duty_from(cat.get("eu.art-55-1"), systemic, risk_why, comply_by_date=deadline, when=when)
     )
     return tuple(duties)
 
 
 def _deployer_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[Duty, ...]:
     definition = cat.get("eu.art-3-4")
-    none = _duty(
+    none = duty_from(
         definition,
         False,
         "Chapter V (Art. 51-56) addresses the providers of general-purpose AI models: the Act "
@@ -376,7 +351,7 @@ def _deployer_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[
             f"({s.exempt_note}): rely on the information on model usage it must make public "
             "instead."
         )
-    information = _duty(info, owed, why, duty_id="eu.deployer.downstream-information")
+    information = duty_from(info, owed, why, duty_id="eu.deployer.downstream-information")
 
     modifier = cat.get("eu.guidelines.downstream-modifier")
     share = modifier.threshold_fraction
@@ -397,9 +372,9 @@ def _deployer_duties(facts: ModelFacts, s: _Status, cat: Jurisdiction) -> tuple[
             f"{_flop(risk_limit)} for a model with systemic risk, else {share} of "
             f"{_flop(gpai_limit)} (para. 64). robinet does not know your modification."
         )
-    becoming = _duty(modifier, None, mod_why, duty_id="eu.deployer.becoming-provider")
+    becoming = duty_from(modifier, None, mod_why, duty_id="eu.deployer.becoming-provider")
 
-    deep_fakes = _duty(
+    deep_fakes = duty_from(
         cat.get("eu.art-50-4"),
         None,
         "follows from what your AI system produces, not from the model: applies if it "
