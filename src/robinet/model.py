@@ -62,6 +62,12 @@ class Decision(StrEnum):
     DENY = "deny"
     UNKNOWN = "unknown"
 
+    def exit_code(self, *, allow_unknown: bool = False) -> int:
+        """What a gate exits with: 1 on deny, and on unknown unless allowed (a CI gate must not
+        pass a model whose terms nobody has read); 0 otherwise."""
+        failing = self is Decision.DENY or (self is Decision.UNKNOWN and not allow_unknown)
+        return 1 if failing else 0
+
 
 @dataclass(frozen=True, slots=True)
 class Provenance:

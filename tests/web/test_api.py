@@ -4,6 +4,7 @@ every error is the contract's error object with a 4xx status, never a 500."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +219,19 @@ def test_concurrent_requests_each_get_their_own_cursor(client: Any) -> None:
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(lambda u: client.get(u).status_code, urls))
     assert statuses == [200] * len(urls)
+
+
+def test_check_is_the_cli_object_and_an_unknown_license_exits_1(client: Any, web_db: Path) -> None:
+    """The API's check is `robinet check --json`'s object (one library function shapes both),
+    plus the exit code the command gives: the hostile model's license tag names no license
+    robinet knows, so the decision is `unknown`, and a gate exits 1 on it."""
+    from typer.testing import CliRunner
+
+    from robinet.cli import app
+
+    api = client.get(f"/api/models/{HOSTILE}/check").json()
+    cli = CliRunner().invoke(app, ["check", HOSTILE, "--db", str(web_db), "--json"])
+    assert cli.exit_code == 1, cli.output
+    assert api.pop("exit_code") == cli.exit_code
+    assert api == json.loads(cli.stdout)
+    assert api["verdict"]["decision"] == "unknown"

@@ -148,8 +148,9 @@ def resolve_cmd(
 def exit_for(decision: str, allow_unknown: bool) -> None:
     """Exit 1 on deny, and on unknown unless --allow-unknown (a CI gate must not pass a model
     whose terms nobody has read)."""
-    if decision == Decision.DENY or (decision == Decision.UNKNOWN and not allow_unknown):
-        raise typer.Exit(1)
+    code = Decision(decision).exit_code(allow_unknown=allow_unknown)
+    if code:
+        raise typer.Exit(code)
 
 
 def print_verdict(verdict: Any, title: str) -> None:

@@ -52,18 +52,6 @@ def register(app: typer.Typer) -> None:
     app.command("conflicts")(conflicts_cmd)
 
 
-def check_json(result: Any, case: Any) -> dict[str, Any]:
-    """`robinet check`'s object: `verdict` is the library's combined verdict for the whole
-    lineage (`CheckResult.verdict`, the same object as `license check`'s and the web API's);
-    the rest says who decided, and where the modality came from."""
-    from robinet.cli.common import to_jsonable
-
-    data = to_jsonable(result)
-    data.pop("decision")
-    data["use"] = to_jsonable(case)
-    return data
-
-
 @contextmanager
 def _progress(start: str) -> Iterator[Callable[[str], None]]:
     """Progress on stderr: a transient status line on a terminal; plain lines otherwise (a cron
@@ -256,7 +244,7 @@ def check_cmd(
     unknown unless --allow-unknown."""
     from robinet.cli.licenses import exit_for, print_verdict
     from robinet.licenses import lineage_terms as licensing
-    from robinet.lineage.query import check
+    from robinet.lineage.query import check, check_document
 
     case = licensing.make_use(
         use=use,
@@ -276,7 +264,7 @@ def check_cmd(
     )
     result = check(store_from(db), model, case)
     if json_:
-        print_json(check_json(result, case))
+        print_json(check_document(result, case))
     else:
         print_verdict(result.verdict, result.model)
         m = result.modality

@@ -22,11 +22,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from robinet.duties.model import Duty
 from robinet.errors import KnowledgeBaseError, NotFoundError
+from robinet.licenses.schema import load_yaml
 
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
 _URL = r"^https?://\S+$"
@@ -154,26 +154,6 @@ class Jurisdiction:
 # ---- loading --------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """yaml.safe_load's loader, except that a key given twice is an error, not "the last
-    wins" (a second `source:` would otherwise replace the first without a word)."""
-
-
-def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def _first_error(exc: ValidationError, data: Any) -> tuple[str, str]:
     first = exc.errors()[0]
     loc = first["loc"]
@@ -200,10 +180,8 @@ def _first_error(exc: ValidationError, data: Any) -> tuple[str, str]:
 
 def parse_file(source: str, *, file: str) -> Jurisdiction:
     """Validate one YAML file of provisions (KnowledgeBaseError naming file and key if bad)."""
-    try:
-        data = yaml.load(source, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"not valid YAML: {exc}", file=file) from None
+    # The knowledge base's loader: a key given twice is an error naming it, not "the last wins".
+    data = load_yaml(source, file=file)
     if not isinstance(data, dict):
         raise KnowledgeBaseError("a provisions file is a mapping", file=file)
     try:

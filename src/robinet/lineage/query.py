@@ -400,3 +400,15 @@ def conflicts(
         counts={t: counts.get(t, 0) for t in CONFLICT_TYPES},
         total=sum(counts.values()),
     )
+
+
+def check_document(result: CheckResult, use: Any) -> dict[str, Any]:
+    """`robinet check --json`'s object, which the web API returns too: `verdict` is the
+    combined verdict of the whole lineage (the same object as `license check`'s); the rest says
+    who decided, and where the modality came from."""
+    from robinet.jsonable import to_jsonable
+
+    data: dict[str, Any] = to_jsonable(result)
+    data.pop("decision")
+    data["use"] = to_jsonable(use)
+    return data

@@ -108,18 +108,11 @@ def _model_doc(handle: StoreHandle, store: Store, hf_id: str) -> dict[str, Any]:
 
 def _check_doc(store: Store, hf_id: str, case: UseContext) -> dict[str, Any]:
     """`robinet check --json`'s object, and `exit_code`: what the command would exit with."""
-    from robinet.lineage.query import check
+    from robinet.lineage.query import check, check_document
 
     result = check(store, hf_id, case)
-    reasons = [reason for v in result.decided_by for reason in v.verdict.reasons]
-    conditions = dict.fromkeys(c for v in result.licenses for c in v.verdict.conditions)
-    data: dict[str, Any] = to_jsonable(result)
-    data.pop("decision")
-    data["verdict"] = to_jsonable(
-        {"decision": result.decision, "reasons": reasons, "conditions": list(conditions)}
-    )
-    data["use"] = to_jsonable(case)
-    data["exit_code"] = 1 if result.decision == Decision.DENY else 0
+    data = check_document(result, case)
+    data["exit_code"] = Decision(result.decision).exit_code()  # as `robinet check` would exit
     return data
 
 
