@@ -99,14 +99,15 @@ def _print_duties(doc: dict[str, Any]) -> None:
             f"open-source exemption {_fmt(doc['open_source_exemption'])}",
             highlight=False,
         )
-    table = new_table("duty", "article", "applies", "why", "from")
+    table = new_table("duty", "article", "applies", "why", "applies from", "comply by")
     for duty in doc["duties"]:
         table.add_row(
             safe(duty["title"]),
             safe(duty["article"]),
             _fmt(duty["applies"]),
             safe(duty["why"]),
-            _fmt(duty["comply_by"] or duty["applies_from"]),
+            _fmt(duty["applies_from"]),
+            _fmt(duty["comply_by"]),  # later for models placed on the market before (Art. 111(3))
         )
     out_console.print(table)
     check = doc["license_check"]
