@@ -11,12 +11,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 from tests.conftest import SOURCES
 from typer.testing import CliRunner
 
 from robinet.cli import app
-from robinet.sources.catalog import CatalogSource, default_path
+from robinet.sources.catalog import CatalogSource, catalog_files, default_path, load_entries
 from robinet.store import Store
 from robinet.store.release_rules import dated_key, family_key, tier_from_license, variant_keys
 
@@ -42,9 +41,12 @@ def _correction(hf_id: str) -> dt.date:
     )
 
 
+def _entries() -> list[dict]:
+    return [e for path in catalog_files(default_path()) for e in load_entries(path)]
+
+
 def _catalog(name: str) -> dict:
-    entries = yaml.safe_load(default_path().read_text(encoding="utf-8"))
-    return next(e for e in entries if e["name"] == name)
+    return next(e for e in _entries() if e["name"] == name)
 
 
 def _release(store: Store, where: str, params: list) -> dict:
@@ -223,8 +225,11 @@ def test_the_hub_namespace_owner_is_the_primary_developer(real_store: Store) -> 
 
 # -- the catalog as a source ----------------------------------------------------------------------
 def test_every_catalog_fact_has_a_source_url() -> None:
-    for entry in yaml.safe_load(default_path().read_text(encoding="utf-8")):
+    entries = _entries()
+    assert entries
+    for entry in entries:
         assert str(entry["url"]).startswith("https://"), entry["name"]
+        assert all(str(u).startswith("https://") for u in entry.get("urls", {}).values())
 
 
 def test_a_bad_catalog_entry_is_kept_out_with_its_row(tmp_path: Path) -> None:

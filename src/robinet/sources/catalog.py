@@ -1,7 +1,8 @@
-"""The curated releases catalog (data/catalog/releases.yaml): dated facts the tables lack.
+"""The curated releases catalog (data/catalog/releases/*.yaml, one file per primary developer):
+dated facts the tables lack.
 
 A source like the others: each entry becomes one `release_facts` row (source `catalog`, file
-the YAML file, row the entry's number), ranked by the merge's precedence rule
+the YAML file, row the entry's number in it), ranked by the merge's precedence rule
 (store/merge.py). Every fact of an entry carries the URL it was read at: `url` for all of
 them, `urls` for a fact read elsewhere. An entry is validated by pydantic; a bad entry is kept
 out with a warning naming the file, the entry and the field, never silently dropped.
@@ -16,22 +17,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from robinet.domain import org_directory, slug
 from robinet.sources.base import Batch, SourceInfo, provenance
 
-FILE = "robinet/data/catalog/releases.yaml"  # as rows name it (the package's copy)
+FOLDER = "robinet/data/catalog/releases"  # as rows name their files (the package's copy)
 NAME = "catalog"
 INFO = SourceInfo(
     name=NAME,
     title="robinet's curated releases catalog (vendors' announcements, model cards, papers)",
-    origin="https://github.com/robinet/robinet/blob/main/src/robinet/data/catalog/releases.yaml",
+    origin="https://github.com/robinet/robinet/tree/main/src/robinet/data/catalog/releases",
     version="bundled with the package",
     license="CC-BY-4.0",
     attribution="robinet contributors; each fact cites its source URL",
-    files=(FILE,),
+    files=(FOLDER,),
     retrieved_at=dt.datetime(2026, 11, 29),
 )
 
@@ -83,28 +83,48 @@ def _valid_hf_id(text: str) -> bool:
 
 
 def default_path() -> Path:
-    return Path(str(files("robinet") / "data" / "catalog" / "releases.yaml"))
+    """The bundled catalog's folder."""
+    return Path(str(files("robinet") / "data" / "catalog" / "releases"))
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The YAML files of a catalog: `path` itself, or a folder's `*.yaml` by name."""
+    return sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+
+
+def load_entries(path: Path) -> list[Any]:
+    """The raw entries of one catalog file (a list), or an InputDataError naming it."""
+    from robinet.errors import InputDataError, KnowledgeBaseError
+    from robinet.licenses.schema import load_yaml  # a key given twice is an error
+
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"), file=str(path))
+    except (OSError, KnowledgeBaseError) as exc:
+        raise InputDataError(f"cannot read the releases catalog: {exc}", file=str(path)) from exc
+    if not isinstance(raw, list):
+        raise InputDataError("the releases catalog must be a list of entries", file=str(path))
+    return raw
 
 
 class CatalogSource:
     info = INFO
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path
+        self.path = path  # a catalog file or folder; the bundled folder by default
 
     def read(self, sources_dir: Path) -> Batch:
         """The catalog's facts (`sources_dir` is unused: the catalog ships with the package)."""
-        from robinet.errors import InputDataError
+        batch = Batch(self.info)
+        bundled = self.path is None
+        for path in catalog_files(self.path or default_path()):
+            name = f"{FOLDER}/{path.name}" if bundled else str(path)
+            self._read_file(batch, path, name)
+        return batch
+
+    def _read_file(self, batch: Batch, path: Path, file: str) -> None:
         from robinet.licenses import knowledge_base
 
-        batch = Batch(self.info)
-        path = self.path or default_path()
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputDataError(f"cannot read the releases catalog: {exc}", file=FILE) from exc
-        if not isinstance(raw, list):
-            raise InputDataError("the releases catalog must be a list of entries", file=FILE)
+        raw = load_entries(path)
         kb_ids = set(knowledge_base().ids())
         directory = org_directory()
         for number, item in enumerate(raw, start=1):
@@ -114,24 +134,23 @@ class CatalogSource:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 field = ".".join(str(p) for p in first["loc"]) or "entry"
-                batch.warn(FILE, number, f"{first['msg']}; entry kept out ({field})")
+                batch.warn(file, number, f"{first['msg']}; entry kept out ({field})")
                 continue
             if entry.license and entry.license not in kb_ids:
-                batch.warn(FILE, number, f"unknown license id {entry.license!r}; entry kept out")
+                batch.warn(file, number, f"unknown license id {entry.license!r}; entry kept out")
                 continue
             orgs = [entry.organization] + [
                 directory.resolve(o) for o in entry.organizations if o != entry.organization
             ]
             if entry.organization not in directory.entries:
                 batch.warn(
-                    FILE, number, f"organization {entry.organization!r} is not in "
+                    file, number, f"organization {entry.organization!r} is not in "
                     "organizations.yaml; kept as its own", "organization",
                 )  # fmt: skip
-            batch.add("release_facts", _fact(entry, orgs, number))
-        return batch
+            batch.add("release_facts", _fact(entry, orgs, file, number))
 
 
-def _fact(entry: CatalogEntry, orgs: list[str], number: int) -> dict[str, Any]:
+def _fact(entry: CatalogEntry, orgs: list[str], file: str, number: int) -> dict[str, Any]:
     urls = {fact: entry.url_of(fact) for fact in FACTS if _has(entry, fact)}
     return {
         "release_id": None,
@@ -155,7 +174,7 @@ def _fact(entry: CatalogEntry, orgs: list[str], number: int) -> dict[str, Any]:
         "base_model": entry.base_model,
         "notable": False,
         "link": str(entry.url),
-        **provenance(INFO, FILE, number),
+        **provenance(INFO, file, number),
     }
 
 
@@ -165,3 +184,36 @@ def _has(entry: CatalogEntry, fact: str) -> bool:
 
 
 SOURCES = [CatalogSource()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m robinet.sources.catalog [PATH]`: check a catalog file or folder (the bundled
+    one by default): every entry kept, every warning with its file and entry; exit 1 on any
+    warning, or when two entries of an organization share a name."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    batch = CatalogSource(Path(args[0]) if args else None).read(Path("."))
+    facts = batch.rows.get("release_facts", [])
+    seen: dict[tuple[str, str], str] = {}
+    clashes = []
+    for fact in facts:
+        for name in [fact["name"], *fact["aliases"]]:
+            key = (fact["organization"], slug(name))
+            where = f"{fact['file']} entry {fact['row']}"
+            if key in seen and seen[key] != where:
+                clashes.append(f"{where}: {name!r} is also {seen[key]}")
+            seen.setdefault(key, where)
+    for fact in facts:
+        print(f"{fact['file']}:{fact['row']}: {fact['organization']} {fact['name']} "
+              f"{fact['date'] or '-'} {fact['license_id'] or fact['tier']}")  # fmt: skip
+    for warning in batch.warnings:
+        print(f"warning: {warning.file} entry {warning.row}: {warning.message}")
+    for clash in clashes:
+        print(f"duplicate: {clash}")
+    print(f"{len(facts)} entries kept, {len(batch.warnings)} warnings, {len(clashes)} duplicates")
+    return 1 if batch.warnings or clashes else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""The curated events catalog (data/catalog/events.yaml): tap events the data sources lack.
+"""The curated events catalog (data/catalog/events/*.yaml, one file per organization): tap events
+the data sources lack.
 
 Every entry is validated by pydantic; an entry without a source URL, with an unknown direction
 or a malformed date is rejected with an `InputDataError` naming the file, the entry and the
@@ -44,11 +45,15 @@ class Event(BaseModel):
 
 
 def default_path() -> Path:
-    return Path(str(files("robinet") / "data" / "catalog" / "events.yaml"))
+    """The bundled catalog's folder."""
+    return Path(str(files("robinet") / "data" / "catalog" / "events"))
 
 
 def load_events(path: Path) -> list[Event]:
-    """Read and validate a catalog file."""
+    """Read and validate a catalog file, or a folder's `*.yaml` files; by date."""
+    if path.is_dir():
+        events = [e for file in sorted(path.glob("*.yaml")) for e in load_events(file)]
+        return sorted(events, key=lambda e: (e.date, e.organization, e.signal))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

@@ -13,7 +13,7 @@ are pure functions over one lab's records:
 - `license_signals`: an open release of a family under a license the lab chose (not one
   inherited from another lab's base model), more (closing) or less (opening) restrictive than
   the family's previous open release.
-- curated catalog events (data/catalog/events.yaml), each with its source URL.
+- curated catalog events (data/catalog/events/), each with its source URL.
 
 No detected signal rests on the last `MARGIN_DAYS` of a source's coverage (`sources.date_max`):
 the newest months of a table are its least complete.
