@@ -215,6 +215,37 @@ def test_every_field_names_its_source(real_store: Store) -> None:
     assert missing == 0
 
 
+def _eci_versions(model: str) -> dict[str, dt.date]:
+    rows = _csv("epoch/epoch_capabilities_index.csv")
+    return {
+        r["Model version"]: dt.date.fromisoformat(r["Release date"])
+        for r in rows
+        if r["Model name"] == model and r["Release date"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "preview", "general"),
+    [
+        # a preview model with weights of its own, then the final release three months on
+        ("QwQ-32B", "QwQ-32B-Preview", "QwQ-32B"),
+        # an experiment in the API in December 2024, generally available in February 2025
+        ("Gemini 2.0 Flash", "gemini-exp-1206", "gemini-2.0-flash-001"),
+    ],
+)
+def test_a_preview_version_announces_the_model_it_does_not_release_it(
+    model: str, preview: str, general: str
+) -> None:
+    from robinet.sources.epoch import ECI, EpochSource
+
+    versions = _eci_versions(model)
+    assert versions[preview] < versions[general]
+    batch = EpochSource(ECI).read(SOURCES)
+    (fact,) = [f for f in batch.rows["release_facts"] if f["name"] == model]
+    assert fact["available"] == fact["date"] == versions[general]
+    assert fact["announced"] == versions[preview]
+
+
 def test_the_hub_namespace_owner_is_the_primary_developer(real_store: Store) -> None:
     rows = real_store.query(
         "SELECT id, organization, organizations FROM releases WHERE hf_id LIKE 'deepseek-ai/%'"

@@ -84,12 +84,6 @@ def test_the_labs_defining_moves_of_2025_are_curated_with_sources() -> None:
         assert all(str(u).startswith("https://") for u in e.sources)
 
 
-@pytest.mark.xfail(
-    reason="since the release-merge rework QwQ-32B is dated 2024-11-28 (QwQ-32B-Preview's day) "
-    "and has no score of its own in the index, so the unscored-model rule suppresses Qwen2.5-Max "
-    "(API only, 2025-01) as the flagship change: the merge of Preview and final is the bug",
-    strict=False,
-)
 def test_alibaba_flagship_story_and_meta_llama4(real_store) -> None:
     found = {(a.signal, a.date) for a in lab_alerts(real_store, "alibaba")}
     assert ("flagship_closed", dt.date(2025, 1, 25)) in found  # Qwen2.5-Max

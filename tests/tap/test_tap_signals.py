@@ -270,12 +270,6 @@ def _signals(store, org: str) -> set[tuple[str, str]]:
     return {(a.signal, a.date.isoformat()[:7]) for a in lab_alerts(store, org)}
 
 
-@pytest.mark.xfail(
-    reason="since the release-merge rework QwQ-32B is dated 2024-11-28 (QwQ-32B-Preview's day) "
-    "and has no score of its own in the index, so the unscored-model rule suppresses Qwen2.5-Max "
-    "(API only, 2025-01) as the flagship change: the merge of Preview and final is the bug",
-    strict=False,
-)
 def test_real_alibaba_flagship_kept_closed_then_opened(real_store) -> None:
     found = _signals(real_store, "alibaba")
     assert ("flagship_closed", "2025-01") in found  # Qwen2.5-Max (API) above Qwen2.5-72B

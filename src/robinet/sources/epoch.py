@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,8 @@ class EpochSource:
         batch = Batch(self.info)
         file = self.info.files[0]
         eci_first: dict[tuple[str | None, str], dict[str, Any]] = {}
+        version_dates: dict[tuple[str | None, str], list[tuple[bool, dt.date | None]]]
+        version_dates = defaultdict(list)
         for number, raw in csv_rows(path):
             batch.rows_read += 1
             fact = self._fact(batch, file, number, raw)
@@ -135,15 +138,14 @@ class EpochSource:
                 continue
             if self.table.dated_by_release:  # the Capabilities Index: one row per version
                 batch.add("capability_scores", self._score(batch, file, number, raw, fact))
-                # One release per model name: the earliest evaluated version dates it.
+                # One release per model name, first row kept; its versions date it below.
                 key = (fact["organization"], fact["name_key"])
-                first = eci_first.get(key)
-                if first is None or (fact["date"] or dt.date.max) < (first["date"] or dt.date.max):
-                    eci_first[key] = fact
+                eci_first.setdefault(key, fact)
+                version_dates[key].append((_prerelease(raw.get("Model version")), fact["date"]))
             else:
                 batch.add("release_facts", fact)
-        for fact in eci_first.values():
-            batch.add("release_facts", fact)
+        for key, fact in eci_first.items():
+            batch.add("release_facts", {**fact, **_version_dates(version_dates[key])})
         return batch
 
     def _fact(self, batch: Batch, file: str, number: int, raw: dict[str, str]) -> dict | None:
@@ -239,6 +241,26 @@ class EpochSource:
             "score": _number(batch, file, number, raw, "ECI Score"),
             **provenance(self.info, file, number),
         }
+
+
+# A version named a preview, an experiment, an alpha or a beta was usable before the model was
+# generally available ('QwQ-32B-Preview', 'gemini-2.5-pro-exp-03-25'): it announces the model.
+_PRERELEASE = re.compile(
+    r"(?:^|[-_ .(])(?:preview|exp|experimental|alpha|beta)(?:$|[-_ .)\d])", re.IGNORECASE
+)
+
+
+def _prerelease(version: str | None) -> bool:
+    return bool(version and _PRERELEASE.search(version))
+
+
+def _version_dates(versions: list[tuple[bool, dt.date | None]]) -> dict[str, dt.date | None]:
+    """A model's dates from its evaluated versions: `available` the first generally available
+    version's release date, `announced` the first pre-release's when it came earlier."""
+    general = min((d for pre, d in versions if d and not pre), default=None)
+    early = min((d for pre, d in versions if d and pre), default=None)
+    announced = early if early and (general is None or early < general) else None
+    return {"available": general, "announced": announced, "date": general or announced}
 
 
 def _number(batch: Batch, file: str, number: int, raw: dict[str, str], col: str) -> float | None:

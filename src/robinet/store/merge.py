@@ -53,8 +53,9 @@ HUB = "hub"  # a Hub model's own metadata: its namespace, its license tag
 PRECEDENCE: dict[str, tuple[str, ...]] = {
     # Epoch's spellings name the release (ids stay stable as sources are added).
     "name": (*EPOCH, "catalog", "interconnects"),
-    # Publication dates of papers and announcements; the ECI dates versions, not papers.
-    "announced": ("catalog", *EPOCH[:3]),
+    # Publication dates of papers and announcements; then the ECI's first pre-release version
+    # (a preview or experiment), which dates versions, not papers.
+    "announced": ("catalog", *EPOCH),
     # The curated release date, Interconnects' corrections, the ECI's version release date.
     "available": ("catalog", "interconnects", "epoch-eci"),
     "tier": (LICENSE, "catalog", *EPOCH),
