@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from robinet.trends.alerts import alerts, alerts_json, indicators, lab_alerts
 from robinet.trends.catalog import bundled_events
 from robinet.trends.signals import MARGIN_DAYS
