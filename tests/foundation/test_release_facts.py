@@ -246,6 +246,23 @@ def test_a_preview_version_announces_the_model_it_does_not_release_it(
     assert fact["announced"] == versions[preview]
 
 
+def test_a_date_after_the_weights_were_on_the_hub_dates_a_later_version(real_store) -> None:
+    # The ECI dates 'qwen2.5-14b-instruct' 2025-02-26; the Hub sample of 2024-09 shows the repo
+    # last changed on 2024-09-19, the day Epoch's model table publishes Qwen2.5-14B.
+    hub = {r["modelId"]: r["lastModified"][:10] for r in _csv("hf-top-models/hf_models.csv")}
+    seen = dt.date.fromisoformat(hub["Qwen/Qwen2.5-14B-Instruct"])
+    eci = _epoch_date("epoch_capabilities_index.csv", "Qwen2.5-14B", "Release date")
+    published = _epoch_date("large_scale_ai_models.csv", "Qwen2.5-14B")
+    assert (eci - seen).days > 7 and published <= seen
+    release = _release(real_store, "id = 'qwen2-5-14b'", [])
+    assert release["date"] == published and release["date_source"] != "epoch-eci"
+    warnings = real_store.query(
+        "SELECT message FROM import_warnings WHERE stage = 'merge' AND source = 'epoch-eci' "
+        "AND message LIKE 'Qwen2.5-14B: available%'"
+    )
+    assert warnings and "Qwen/Qwen2.5-14B-Instruct was on the Hub by 2024-09-19" in str(warnings)
+
+
 def test_the_hub_namespace_owner_is_the_primary_developer(real_store: Store) -> None:
     rows = real_store.query(
         "SELECT id, organization, organizations FROM releases WHERE hf_id LIKE 'deepseek-ai/%'"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import SOURCES
 from typer.testing import CliRunner
 
 from robinet.cli import app
@@ -69,9 +71,15 @@ def test_country_codes_are_checked() -> None:
 
 
 def test_hub_only_releases_take_their_organizations_country(real_store: Store) -> None:
-    rows = list_releases(real_store, org="deepseek")
-    hub_only = [r for r in rows if r.sources == ("interconnects",)]
-    assert hub_only and all(r.countries == ("CN",) for r in hub_only)
+    # Interconnects' region of each Hub namespace (china/us/...), read from its own file.
+    with (SOURCES / "interconnects" / "organization_regions.csv").open(encoding="utf-8") as f:
+        chinese = {r["hf_org"].lower() for r in csv.DictReader(f) if r["region"] == "china"}
+    hub_only = [
+        r
+        for r in list_releases(real_store)
+        if r.sources == ("interconnects",) and r.hf_id and r.hf_id.split("/")[0].lower() in chinese
+    ]
+    assert len(hub_only) > 5 and all(r.countries == ("CN",) for r in hub_only), hub_only[:3]
 
 
 def test_co_authors_get_their_country_from_epochs_paired_list(real_store: Store) -> None:

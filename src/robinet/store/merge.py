@@ -16,8 +16,11 @@
    `date` is `available` (weights downloadable, API generally available) when known, else
    `announced`. A date more than `DISAGREEMENT_DAYS` before the release its base model names,
    by another lab, is no release date and is passed over. The tier follows from the weights'
-   license (`tier_from_license`), stricter of a base's pass-through license; a source's access
-   label decides only without a license.
+   license (`tier_from_license`), stricter of a pass-through license of a base by another lab
+   (a licensor is not bound by its own license); a source's access label decides only without
+   a license. An `available` date more than `DISAGREEMENT_DAYS`
+   after a repo of the release's own weights was last changed on the Hub (so was public) dates
+   a later version, not the release, and is passed over too (the catalog's excepted).
 4. **Primary developer.** A release belongs to the owner of its Hub namespace, else to the first
    organization the sources name; co-authors stay in `organizations`.
 
@@ -105,7 +108,26 @@ class _Merger:
                 "WHERE license_id IS NOT NULL GROUP BY ALL"
             )
         }
+        # When each Hub repo was last changed: its weights were public by then.
+        self.hub_changed: dict[str, dt.date] = {
+            r["hf"]: r["changed"]
+            for r in store.query(
+                "SELECT lower(hf_id) AS hf, min(last_modified)::DATE AS changed FROM models "
+                "WHERE last_modified IS NOT NULL GROUP BY ALL"
+            )
+        }
         self.warnings: list[dict[str, Any]] = []
+
+    def on_hub_by(
+        self, release: dict[str, Any], facts: list[dict[str, Any]]
+    ) -> tuple[dt.date, str] | None:
+        """(date, repo): the earliest day a repo of the release's own weights is known to
+        have been on the Hub (its last change in a dump), or None."""
+        own = [h for f in facts if f["source"] != "interconnects" for h in hf_ids_of(f)] + [
+            f["hf_id"] for f in facts if f.get("match_rule") in _SAME_WEIGHTS and f["hf_id"]
+        ]  # not a family member's repo (another size, a later version)
+        seen = [(d, hf) for hf in own if (d := self.hub_changed.get(hf.lower()))]
+        return min(seen) if seen else None
 
     def warn(self, fact: dict[str, Any], field: str, message: str) -> None:
         self.warnings.append(
@@ -180,6 +202,7 @@ class _Merger:
     def dates(self, release: dict[str, Any], facts: list[dict[str, Any]], floor: dt.date | None,
               base: str | None) -> None:  # fmt: skip
         """announced, available and date (rule 3), with the disagreements kept as warnings."""
+        on_hub = self.on_hub_by(release, facts)
         for field in ("announced", "available"):
             candidates = []
             for fact in sorted(facts, key=lambda f: (_rank(f["source"], field), f["row"] or 0)):
@@ -188,6 +211,13 @@ class _Merger:
                 if floor and (floor - fact[field]).days > DISAGREEMENT_DAYS:
                     self.warn(fact, field, f"{release['name']}: {fact[field]} precedes its base "
                               f"model {base} ({floor}); not taken as its release date")  # fmt: skip
+                    continue
+                # A version evaluated later is no availability date: the weights were out.
+                late = field == "available" and fact["source"] != "catalog"
+                if late and on_hub and (fact[field] - on_hub[0]).days > DISAGREEMENT_DAYS:
+                    self.warn(fact, field, f"{release['name']}: available {fact[field]}, but "
+                              f"{on_hub[1]} was on the Hub by {on_hub[0]}; not taken as its "
+                              "release date")  # fmt: skip
                     continue
                 candidates.append(fact)
             kept = candidates[0] if candidates else None
@@ -218,7 +248,15 @@ class _Merger:
         decided: tuple[Tier, str] | None = None
         if release["license_id"] and (tier := tier_from_license(release["license_id"])):
             decided = (tier, f"license {release['license_id']} ({release['license_source']})")
-        if decided and base and base.get("license_id") and passes_through(base["license_id"]):
+        # A licensor is not bound by its own license: a lab relicenses its own base freely.
+        foreign = base is not None and base["organization"] != release["organization"]
+        if (
+            decided
+            and base
+            and foreign
+            and base.get("license_id")
+            and passes_through(base["license_id"])
+        ):
             inherited = tier_from_license(base["license_id"])
             if inherited and _STRICTNESS.index(inherited) > _STRICTNESS.index(decided[0]):
                 decided = (inherited, f"license {base['license_id']} (base {base['name']})")
