@@ -1,4 +1,4 @@
-"""Evidence rules of rubric openness-2.0: the weights license from the license engine's terms,
+"""Evidence rules of rubric openness-2.1: the weights license from the license engine's terms,
 families, Epoch AI's notes, the Hub card parser, lab ranks only on indexed releases."""
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def _epoch_row(model: str) -> tuple[int, dict[str, str]]:
 
 
 def test_epoch_notes_and_training_dataset_are_evidence(memory_store: Store) -> None:
-    """The Epoch importer change (docs/tap.md): rows of `openness_evidence` joined to their
-    `release_facts` row by (source, file, row). Fed here with the real CSV row."""
+    """Rows of `openness_evidence` joined to their `release_facts` row by (source, file, row),
+    as the Epoch importer writes them (docs/tap.md). Fed here with the real CSV row."""
     number, raw = _epoch_row("Llama 3.3 70B")
     file, when = "epoch/large_scale_ai_models.csv", dt.datetime(2026, 1, 1)
     prov = {"source": "epoch-large-scale", "file": file, "row": number, "retrieved_at": when}
@@ -143,3 +143,84 @@ def test_labs_are_ranked_only_on_releases_with_an_index() -> None:
         rows["b"]["indexed"] == 0 and rows["b"]["rank"] is None and rows["b"]["mean_index"] is None
     )
     assert rows["b"]["mean_index_min"] < rows["b"]["mean_index_max"]  # the range, always
+
+
+EPOCH = REPO / "data" / "sources" / "epoch"
+EVIDENCE_COLUMNS = {
+    "training_dataset": "Training dataset",
+    "accessibility_notes": "Accessibility notes",
+    "reference": "Reference",
+}
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (EPOCH / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(
+    "table", ["large_scale_ai_models.csv", "notable_ai_models.csv", "all_ai_models.csv"]
+)
+def test_epoch_importer_keeps_dataset_notes_and_reference_as_evidence(table: str) -> None:
+    """Every non-empty field of the three, verbatim, keyed by the row's source, file and row."""
+    from robinet.sources.epoch import SOURCES as EPOCH_SOURCES
+
+    source = next(s for s in EPOCH_SOURCES if s.info.files[0] == f"epoch/{table}")
+    batch = source.read(REPO / "data" / "sources")
+    got = {
+        (r["row"], r["field"], r["value"])
+        for r in batch.rows["openness_evidence"]
+        if r["subject_kind"] == "release_fact" and r["file"] == f"epoch/{table}"
+    }
+    assert {r["source"] for r in batch.rows["openness_evidence"]} == {source.info.name}
+    expected = {
+        (n, field, row[column].strip())
+        for n, row in enumerate(_csv(table), start=1)
+        for field, column in EVIDENCE_COLUMNS.items()
+        if (row.get(column) or "").strip()
+    }
+    assert got == expected
+    facts = {(f["source"], f["file"], f["row"]) for f in batch.rows["release_facts"]}
+    assert {(r["source"], r["file"], r["row"]) for r in batch.rows["openness_evidence"]} <= facts
+
+
+def _epoch_row_of(source: str) -> dict[str, str]:
+    """The CSV row an evidence source names ('epoch-large-scale epoch/x.csv row 41')."""
+    _, file, _, number = source.split()
+    return _csv(file.removeprefix("epoch/"))[int(number) - 1]
+
+
+def test_epoch_notes_state_inference_code(real_store: Store) -> None:
+    """ERNIE 4.5's notes: 'Apache 2.0 for inference code <url>' (large-scale has no inference
+    code column): open inference code, quoted, from that row."""
+    code = openness(real_store, "ERNIE-4.5-300B-A47B").score.dimensions["inference_code"]
+    notes = " ".join(_epoch_row_of(code.source)["Accessibility notes"].split())
+    assert "Apache 2.0 for inference code https://" in notes
+    assert code.value == "open" and "inference code" in code.evidence
+
+
+def test_epoch_notes_license_for_the_code_is_not_the_weights_license(real_store: Store) -> None:
+    """Cosmos-Predict2's notes give the weights an NVIDIA license and 'Apache 2.0 for code'."""
+    row = next(r for r in _csv("large_scale_ai_models.csv")
+               if r["Model"].strip() == "Cosmos-Predict2-2B-Text2Image")  # fmt: skip
+    assert "Apache 2.0 for code" in row["Accessibility notes"]
+    assert license_in_prose(row["Accessibility notes"]) is None
+    lic = openness(real_store, "Cosmos-Predict2-2B-Text2Image").score.dimensions["weights_license"]
+    assert "apache" not in lic.evidence.lower()
+
+
+def test_epoch_reference_names_a_technical_report(real_store: Store) -> None:
+    """A Reference titled '... Technical Report' is a paper, even when the Link is a repo."""
+    paper = openness(real_store, "Aquila2 34B").score.dimensions["paper"]
+    row = _epoch_row_of(paper.source)
+    assert row["Reference"].endswith("Technical Report") and "arxiv" not in row["Link"]
+    assert paper.value == "partial" and row["Reference"] in paper.evidence
+
+
+def test_epoch_training_dataset_naming_datasets_is_partial(real_store: Store) -> None:
+    """Yuan 1.0's training data is named by Epoch AI (no Hub dataset tags): a disclosure, not
+    a release: partial."""
+    data = openness(real_store, "Yuan 1.0").score.dimensions["training_data"]
+    value = _epoch_row_of(data.source)["Training dataset"]
+    assert value and "unreleased" not in value.lower()
+    assert data.value == "partial" and value in data.evidence

@@ -10,12 +10,12 @@ import pytest
 from robinet.errors import InputDataError
 from robinet.trends.alerts import alerts, alerts_json, lab_alerts
 from robinet.trends.catalog import bundled_events, load_events
+from robinet.trends.indicators import own_gap_indicators as own_gap_signals
 from robinet.trends.signals import (
     LabRelease,
     cadence_signals,
     flagship_signals,
     license_signals,
-    own_gap_signals,
 )
 
 D = dt.date
@@ -130,11 +130,17 @@ def test_merge_alerts_joins_detected_and_curated() -> None:
     curated = Alert(
         "lab", D(2025, 1, 1), "opening", "license_loosened", "curated fact", ("https://x",)
     )
-    detected = Alert("lab", D(2025, 1, 1), "opening", "license_loosened", "detected", ("arena",))
-    other = Alert("lab", D(2025, 1, 2), "opening", "license_loosened", "other day", ("arena",))
-    (one, two) = merge_alerts([curated, detected, other])
-    assert one.evidence == "detected | curated fact" and one.sources == ("arena", "https://x")
-    assert two == other
+    # a detector dates the launch by the repo it reads, 12 days after the announcement
+    detected = Alert("lab", D(2025, 1, 13), "opening", "license_loosened", "detected", ("arena",))
+    later = Alert("lab", D(2025, 3, 1), "opening", "license_loosened", "a later one", ("arena",))
+    other = Alert("lab", D(2025, 1, 13), "closing", "license_tightened", "other kind", ("arena",))
+    (one, two, three) = merge_alerts([detected, later, curated, other])
+    assert one.date == D(2025, 1, 1)  # the curated day
+    assert one.evidence == "curated fact | detected" and one.sources == ("https://x", "arena")
+    assert (two, three) == (other, later)
+    # two detected events are one only on the same day (two launches a week apart are two)
+    week = Alert("lab", D(2025, 1, 20), "opening", "license_loosened", "a week on", ("arena",))
+    assert len(merge_alerts([detected, week])) == 2
 
 
 def test_no_hiatus_when_open_releases_continue() -> None:

@@ -98,7 +98,9 @@ def _dimensions(
     layers: list[dict[str, Dimension]] = [own]
     for member in family:
         theirs = merge_dimensions(_own(member), tier_license(member.release, member.field_sources))
-        layers.append(inherit(own, member.release.name, theirs))
+        mine = member.release.id is not None and member.release.id == evidence.variant_of
+        relation = "its release" if mine else "family release"
+        layers.append(inherit(own, member.release.name, theirs, relation))
     if with_mot:
         for fam in _family_mot(row, family):
             if fam is not ev:
@@ -124,27 +126,36 @@ def score_release(evidence: ReleaseEvidence, family: Family = ()) -> ReleaseOpen
     )
 
 
+def subject_key(evidence: ReleaseEvidence) -> str:
+    """The key of `families`: a release's id, or 'hub:<hf_id>' for a Hub repo that is none."""
+    row = evidence.release
+    return row.id or f"hub:{(row.hf_id or row.name).lower()}"
+
+
 def families(store: Store, evidences: list[ReleaseEvidence]) -> dict[str, Family]:
-    """release id -> the evidence of its family members (same organization, same name once
-    the variant words are dropped), in two queries however many releases."""
+    """`subject_key` -> the evidence of its family members (same organization, same name once
+    the variant words are dropped; for a Hub repo, first the release that lists it among its
+    Hub repos), in two queries however many releases."""
     names = queries.release_family_names(store)
     index = family_index((n.id, n.name, n.organization) for n in names)
     wanted: dict[str, list[str]] = {}
     for ev in evidences:
         row = ev.release
-        if row.id is None or not row.organization:
-            continue
-        members = index.get((row.organization, family_key(row.name)), [])
-        wanted[row.id] = [m for m in members if m != row.id]
+        members = [ev.variant_of] if ev.variant_of else []
+        if row.organization:
+            members += index.get((row.organization, family_key(row.name)), [])
+        members = list(dict.fromkeys(m for m in members if m != row.id))
+        if members:
+            wanted[subject_key(ev)] = members
     have = {ev.release.id: ev for ev in evidences if ev.release.id}
     missing = sorted({m for ms in wanted.values() for m in ms} - set(have))
     have.update(queries.releases_by_id(store, missing))
-    return {rid: tuple(have[m] for m in ms if m in have) for rid, ms in wanted.items()}
+    return {key: tuple(have[m] for m in ms if m in have) for key, ms in wanted.items()}
 
 
 def _score_all(store: Store, evidences: list[ReleaseEvidence]) -> list[ReleaseOpenness]:
     fams = families(store, evidences)
-    return [score_release(ev, fams.get(ev.release.id or "", ())) for ev in evidences]
+    return [score_release(ev, fams.get(subject_key(ev), ())) for ev in evidences]
 
 
 def hub_openness(hub: HubFacts) -> ReleaseOpenness:
@@ -190,8 +201,9 @@ def unknown_model_error(store: Store, model: str) -> NotFoundError:
 
 
 def openness(store: Store, model: str) -> ReleaseOpenness:
-    """The openness of one release (a release id or name, or a Hub id), of a Hub model the
-    store knows from the Hub only, or of a model only the MOT evaluated. Never fetches: see
+    """The openness of one release (a release id or name, or a Hub id), of a Hub repo that is
+    no release (scored from its own rows and its release's), of a Hub model the store knows
+    from the Hub only, or of a model only the MOT evaluated. Never fetches: see
     `robinet.openness.live.openness_or_fetch`."""
     found = queries.find_release(store, model)
     if found is not None:
@@ -330,8 +342,10 @@ def mot_agreement(store: Store | None = None) -> dict[str, Any]:
     """Agreement of the rubric with the class MOT evaluations imply.
 
     `components`: the rubric over each evaluation's own components (all 273).
-    `store_evidence`: for evaluations matched to a store release, the rubric over the store's
-    evidence alone, no MOT evaluation used (Epoch AI, the Hub, the release's family): the
+    `store_evidence`: for evaluations matched to a store release (or to a Hub repo the store
+    knows, scored from its own rows and its release's: see `queries.match_releases`), the
+    rubric over the store's evidence alone, no MOT evaluation used (Epoch AI, the catalog, the
+    Hub, the release's family): the
     class it decides, and the rank agreement (`spearman`) of its index with the MOT class on
     the releases that have an index (`indexed`).
     """
@@ -364,7 +378,7 @@ def mot_agreement(store: Store | None = None) -> dict[str, Any]:
         if evidence is None:
             continue
         matched += 1
-        family = fams.get(evidence.release.id or "", ())
+        family = fams.get(subject_key(evidence), ())
         result = score(ev.name, _dimensions(evidence, family, with_mot=False))
         got, implied = result.mof_class, ev.implied.mof_class
         confusion[f"{implied}->{got}"] += 1

@@ -2,13 +2,16 @@
 
 Layers, the earlier winning (`merge_dimensions`):
 
-1. the release's own data: Epoch AI's access tier, code accessibility, link and (when the
-   importer keeps them) its training-dataset, accessibility-notes and reference fields; the
-   Hub row of its Hub id (license tag through the license engine, `arxiv:` and `dataset:`
-   tags, card metadata); a fetched model card (`robinet.openness.card`);
+1. the release's own data: Epoch AI's access tier, code accessibility, link and its
+   training-dataset, accessibility-notes and reference fields (`robinet.openness.epoch_fields`);
+   the curated catalog's license; the Hub row of its Hub id (license tag through the license
+   engine, `arxiv:` and `dataset:` tags, card metadata); a fetched model card
+   (`robinet.openness.card`). A Hub repo that is no release has the same layers from its own
+   rows (its weights: the repo itself);
 2. its own MOT evaluation (components released, with their licenses);
 3. its family's evidence, for the dimensions that hold for the whole release
-   (`robinet.openness.family`), saying which release it comes from;
+   (`robinet.openness.family`), saying which release it comes from (for a Hub repo, first the
+   release that lists it among its Hub repos);
 4. what the access tier alone supports for the weights license (at most partial).
 
 What no source covers stays unknown.
@@ -21,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from robinet.model import OPEN_TIERS, Tier
+from robinet.openness import epoch_fields
 from robinet.openness.card import card_dimensions, license_from_facts
 from robinet.openness.licensing import (
     license_in_prose,
@@ -62,17 +66,6 @@ _TIER_LICENSE = {
     Tier.UNRELEASED: CLOSED,
 }
 _NOT_A_LICENSE = {"unknown", "other", "none", "n/a", ""}
-# Links to a paper or a technical report (not a blog post or a product page).
-_PAPER_LINK = re.compile(
-    r"arxiv\.org/|openreview\.net/|aclanthology\.org/|proceedings\.|papers\.nips\.cc|"
-    r"\.pdf(\b|$)|doi\.org/|nature\.com/articles|science\.org/doi",
-    re.I,
-)
-# An Epoch AI training-dataset item that names no public dataset: "Unspecified unreleased",
-# anything unreleased, proprietary or internal, or a model's own corpus ("Llama 3 dataset").
-_UNRELEASED_DATA = re.compile(
-    r"\b(unreleased|unspecified|proprietary|internal|private|undisclosed)\b|^[\w .]+ dataset$", re.I
-)
 
 # The release fields each dimension is read from (see `field_sources`).
 FieldSources = Mapping[str, Sequence[str]]
@@ -90,17 +83,6 @@ def _hub_source(hub: HubFacts) -> str:
     return hub.source or "hub"
 
 
-def _fact_source(fact: EvidenceFact) -> str:
-    where = f" {fact.file}" if fact.file else ""
-    row = f" row {fact.row}" if fact.row is not None else ""
-    return f"{fact.source}{where}{row}".strip() if (where or row) else fact.source
-
-
-def _short(text: str, limit: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def release_dimensions(
     row: ReleaseFacts,
     hub: HubFacts | None = None,
@@ -116,7 +98,10 @@ def release_dimensions(
     """
     dims: dict[str, Dimension] = {}
     tier = Tier(row.tier) if row.tier else None
-    if tier is not None:
+    if row.id is None and row.hf_id:  # a Hub repo: the weights are the repo's own
+        src = _cite(row, fields, "hf_id") if row.sources else _hub_source(hub) if hub else "hub"
+        dims["weights"] = Dimension(OPEN, f"weights on the Hub as {row.hf_id}", src)
+    elif tier is not None:
         value = OPEN if tier in OPEN_TIERS else CLOSED
         dims["weights"] = Dimension(value, f"access tier {tier.value}", _cite(row, fields, "tier"))
     elif row.hf_id:
@@ -134,6 +119,8 @@ def release_dimensions(
             dims[dim] = Dimension(
                 _CODE[raw.strip().lower()], f"Epoch AI: {raw}", _cite(row, fields, dim)
             )
+        elif (noted := epoch_fields.code(dim, facts)) is not None:
+            dims[dim] = noted
 
     paper = _paper(row, hub, fields, facts)
     if paper is not None:
@@ -153,15 +140,9 @@ def _paper(
     fields: FieldSources | None,
     facts: Sequence[EvidenceFact],
 ) -> Dimension | None:
-    link = (row.link or "").rstrip(",")
-    reference = next((f for f in facts if f.field == "reference" and f.value), None)
-    if link and _PAPER_LINK.search(link):
-        title = f" {reference.value!r}" if reference else ""
-        return Dimension(
-            PARTIAL,
-            f"public paper{title} ({link}); its license is not known to be open",
-            _cite(row, fields, "link"),
-        )
+    found = epoch_fields.paper(row.link, facts, _cite(row, fields, "link"))
+    if found is not None:
+        return found
     tags = list(hub.tags) if hub else []
     where = next((t for t in tags if t.startswith("arxiv:")), None)
     if hub and where:
@@ -182,19 +163,7 @@ def _training_data(hub: HubFacts | None, facts: Sequence[EvidenceFact]) -> Dimen
             f"datasets on the Hub, named by the card: {', '.join(datasets[:5])}",
             _hub_source(hub),
         )
-    epoch = next((f for f in facts if f.field == "training_dataset" and f.value), None)
-    if epoch is None or epoch.value is None:
-        return None
-    items = [i.strip() for i in epoch.value.split(",") if i.strip()]
-    if all(_UNRELEASED_DATA.search(i) for i in items):
-        return Dimension(
-            CLOSED, f"Epoch AI, training dataset: {epoch.value!r}", _fact_source(epoch)
-        )
-    return Dimension(
-        PARTIAL,
-        f"Epoch AI, training dataset: {_short(epoch.value)!r} (named; release not known)",
-        _fact_source(epoch),
-    )
+    return epoch_fields.training_data(facts)
 
 
 def _from_license_id(lid: str | None, how: str, source: str) -> Dimension | None:
@@ -216,9 +185,10 @@ def license_dimension(
     facts: Sequence[EvidenceFact] = (),
 ) -> Dimension | None:
     """The weights license from a license, judged by the license engine's terms: the Hub tag
-    (as the license engine resolved it), a fetched LICENSE file or card field, the license
-    named in Epoch AI's accessibility notes, the release's own license string; else, for a
-    license the knowledge base lacks, open only if it is OSI-approved or an open data license."""
+    (as the license engine resolved it), a fetched LICENSE file or card field, the release's
+    license (the curated catalog's, else the Hub tag the merge took), the license named in
+    Epoch AI's accessibility notes, the release's own license string; else, for a license the
+    knowledge base lacks, open only if it is OSI-approved or an open data license."""
     if hub is not None:
         raw = hub.license if hub.license and hub.license.lower() not in _NOT_A_LICENSE else None
         lid = hub.license_id or (resolve_license(raw) if raw else None)
@@ -228,12 +198,17 @@ def license_dimension(
         fetched = license_from_facts(hub)
         if fetched is not None:
             return fetched
+    if row.license_id:
+        where = row.license_source or _cite(row, fields, "license_id")
+        found = _from_license_id(row.license_id, f"license {row.license_id} ({where})", where)
+        if found is not None:
+            return found
     for fact in facts:
         if fact.field == "accessibility_notes" and fact.value:
             named = license_in_prose(fact.value)
             if named is not None:
                 found = _from_license_id(
-                    named[0], f"Epoch AI notes name {named[1]!r}", _fact_source(fact)
+                    named[0], f"Epoch AI notes name {named[1]!r}", epoch_fields.fact_source(fact)
                 )
                 if found is not None:
                     return found

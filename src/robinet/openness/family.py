@@ -6,6 +6,9 @@ once the variant words are dropped (`Llama-3.3-70B-Instruct` and `Llama 3.3 70B`
 the name is not a variant word: Llama 3.1 and Llama 3.3, Pythia-12B and Pythia-6.9B, are
 other releases, and nothing passes between them.
 
+A Hub repo that is no release of its own belongs to the release that lists it among its Hub
+repos (`variant_of`), if any, and to the family its name gives.
+
 A variant inherits only what holds for the whole release: the paper, the training-data
 disclosure and its documentation, the license of the weights, the training and inference
 code. Its weights, its model card and its evaluation are its own.
@@ -58,16 +61,18 @@ def family_index(
 
 
 def inherit(
-    own: Mapping[str, Dimension], member: str, dims: Mapping[str, Dimension]
+    own: Mapping[str, Dimension],
+    member: str,
+    dims: Mapping[str, Dimension],
+    relation: str = "family release",
 ) -> dict[str, Dimension]:
     """The dimensions a release takes from family member `member` (only those it lacks, only
-    those that hold for the whole release), each saying where it comes from."""
+    those that hold for the whole release), each saying where it comes from: 'from family
+    release X', or for a Hub repo 'from its release X' (the release listing the repo)."""
     out: dict[str, Dimension] = {}
     for name in INHERITED:
         d = dims.get(name)
         if d is None or name in own or d.value == "unknown":
             continue
-        out[name] = Dimension(
-            d.value, f"from family release {member}: {d.evidence}", d.source, d.osi
-        )
+        out[name] = Dimension(d.value, f"from {relation} {member}: {d.evidence}", d.source, d.osi)
     return out

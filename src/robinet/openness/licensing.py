@@ -118,13 +118,34 @@ _PROSE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def license_in_prose(text: str) -> tuple[str, str] | None:
-    """(KB id, the words naming it) of the first license version named in `text`."""
-    for pattern, lid in _PROSE:
-        match = pattern.search(text)
-        if match:
-            return lid, match.group(0)
-    return None
+# Words around a license name that give it to the code, not the weights: "Apache 2.0 for
+# inference code", "Apache 2.0 (code)", "MIT license for code", "Code is Apache License 2.0".
+_FOR_CODE_AFTER = re.compile(r"^\W{0,3}(\(|for\s+)?(the\s+)?(\w+\s+)?(code|software)\b", re.I)
+_FOR_CODE_BEFORE = re.compile(r"\bcode\s+(is\s+)?((licensed\s+)?under\s+)?(the\s+)?$", re.I)
+
+
+def _for_code(text: str, start: int, end: int) -> bool:
+    return bool(_FOR_CODE_AFTER.search(text[end:]) or _FOR_CODE_BEFORE.search(text[:start]))
+
+
+def license_in_prose(text: str, *, for_code: bool = False) -> tuple[str, str] | None:
+    """(KB id, the words naming it) of the first license version named in `text` (the
+    earliest in the text; at one place the more specific name). A license the words give to
+    the code ("Apache 2.0 for code") is not the weights' one: skipped, unless `for_code`, which
+    prefers it."""
+    found: list[tuple[bool, int, int, str, str]] = []
+    for order, (pattern, lid) in enumerate(_PROSE):
+        for match in pattern.finditer(text):
+            if re.search(r"\bmodified\s+$", text[: match.start()], re.I):
+                continue  # 'Modified MIT license': another license, not the one named
+            code = _for_code(text, match.start(), match.end())
+            if code and not for_code:
+                continue
+            found.append((not code, match.start(), order, lid, match.group(0)))
+    if not found:
+        return None
+    found.sort(key=lambda f: (f[0], f[1], f[2]) if for_code else (f[1], f[2]))
+    return found[0][3], found[0][4]
 
 
 def first_known(ids: Iterable[str | None]) -> LicenseOpenness | None:

@@ -28,7 +28,7 @@ from robinet.openness.mof import (
     is_osi,
 )
 
-RUBRIC_VERSION = "openness-2.0"
+RUBRIC_VERSION = "openness-2.1"
 # Below this coverage the evidence is too thin for a headline: `index` is None (the bounds stay).
 MIN_COVERAGE = 0.5
 

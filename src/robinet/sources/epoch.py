@@ -1,7 +1,9 @@
 """Epoch AI's model tables (notable, all, large-scale) and its Capabilities Index (ECI).
 
 Rows become `release_facts` (one per model row); ECI rows also become `capability_scores`, one
-per evaluated model version. Epoch AI data is CC-BY-4.0: attribute Epoch AI.
+per evaluated model version. The model tables' "Training dataset", "Accessibility notes" and
+"Reference" fields also become quoted `openness_evidence` rows of their `release_facts` row
+(the openness rubric's evidence). Epoch AI data is CC-BY-4.0: attribute Epoch AI.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ class EpochSource:
                 version_dates[key].append((_prerelease(raw.get("Model version")), fact["date"]))
             else:
                 batch.add("release_facts", fact)
+                for evidence in _evidence(fact, raw):
+                    batch.add("openness_evidence", evidence)
         for key, fact in eci_first.items():
             batch.add("release_facts", {**fact, **_version_dates(version_dates[key])})
         return batch
@@ -261,6 +265,43 @@ def _version_dates(versions: list[tuple[bool, dt.date | None]]) -> dict[str, dt.
     early = min((d for pre, d in versions if d and pre), default=None)
     announced = early if early and (general is None or early < general) else None
     return {"available": general, "announced": announced, "date": general or announced}
+
+
+# Epoch fields kept as quoted openness evidence (robinet.openness.epoch_fields reads them).
+EVIDENCE_FIELDS = {
+    "training_dataset": "Training dataset",
+    "accessibility_notes": "Accessibility notes",
+    "reference": "Reference",
+}
+_URL = re.compile(r"https?://\S+")
+QUOTE_LIMIT = 1000  # characters of a field kept as its quote
+
+
+def _evidence(fact: dict[str, Any], raw: dict[str, str]) -> list[dict[str, Any]]:
+    """`openness_evidence` rows of one model row: its training-dataset, accessibility-notes and
+    reference fields, verbatim, with the row's provenance (joined to its `release_facts` row
+    on source, file and row). The URL is the row's Link for the reference, the first URL the
+    notes give for the notes."""
+    rows = []
+    for field, column in EVIDENCE_FIELDS.items():
+        value = (raw.get(column) or "").strip()
+        if not value:
+            continue
+        url = fact["link"] if field == "reference" else None
+        if field == "accessibility_notes" and (found := _URL.search(value)):
+            url = found.group(0).rstrip(".,;)")
+        rows.append(
+            {
+                "subject": fact["name"],
+                "subject_kind": "release_fact",
+                "field": field,
+                "value": value,
+                "quote": value[:QUOTE_LIMIT],
+                "url": url,
+                **{k: fact[k] for k in ("source", "file", "row", "retrieved_at")},
+            }
+        )
+    return rows
 
 
 def _number(batch: Batch, file: str, number: int, raw: dict[str, str], col: str) -> float | None:

@@ -25,6 +25,7 @@ FACT_TABLES = (
     "models",
     "edges",
     "license_refs",
+    "openness_evidence",  # a source's quoted evidence (Epoch AI's notes; Hub cards load apart)
 )
 _DATE_COLUMNS = {
     "release_facts": "date",

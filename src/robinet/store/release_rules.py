@@ -174,13 +174,11 @@ class FactGroups:
         return i
 
     def _fits(self, j: int, i: int, key: str) -> bool:
-        # A Hub id joins a catalog entry to the rows it names; two Epoch rows linking the same
-        # repo (a family page) stay apart unless their names meet.
-        if key.startswith("hf:") and CATALOG not in (
-            self.facts[j]["source"],
-            self.facts[i]["source"],
-        ):
-            return False
+        # A Hub id joins a catalog entry to the rows it names, whichever organization they
+        # credit (Epoch AI credits THUDM's GLM repos to Tsinghua); two Epoch rows linking the
+        # same repo (a family page) stay apart unless their names meet.
+        if key.startswith("hf:"):
+            return CATALOG in (self.facts[j]["source"], self.facts[i]["source"])
         a, b = self.orgs[self._find(j)], self.orgs[self._find(i)]
         return not a or not b or bool(a & b)
 

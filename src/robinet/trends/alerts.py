@@ -23,6 +23,7 @@ from robinet.trends.data import (
     licensed_open_releases,
 )
 from robinet.trends.gap import GapPoint, GapResult, ScorePoint, capability_gap, snapshot_gap
+from robinet.trends.indicators import own_gap_indicators
 from robinet.trends.signals import (
     Alert,
     Compared,
@@ -31,7 +32,6 @@ from robinet.trends.signals import (
     flagship_signals,
     license_signals,
     merge_alerts,
-    own_gap_indicators,
     same_model,
     sort_alerts,
 )

@@ -18,8 +18,8 @@ are pure functions over one lab's records:
 No detected signal rests on the last `MARGIN_DAYS` of a source's coverage (`sources.date_max`):
 the newest months of a table are its least complete.
 
-`own_gap_indicators` (open models trailing the lab's own closed flagship by a margin that grew
-or shrank) are indicators, not decisions: they are reported apart, never as closing.
+`indicators.own_gap_indicators` (open models trailing the lab's own closed flagship by a margin
+that grew or shrank) are indicators, not decisions: they are reported apart, never as closing.
 """
 
 from __future__ import annotations
@@ -105,8 +105,17 @@ def observed_end(
     return min(end, default) - dt.timedelta(days=MARGIN_DAYS)
 
 
-def _open(tier: str | None) -> bool | None:
+def is_open_tier(tier: str | None) -> bool | None:
     return None if tier is None else Tier(tier) in OPEN_TIERS
+
+
+def _sibling(release: LabRelease, name: str, date: dt.date) -> bool:
+    """A smaller size of `name` from its launch (Qwen2.5-32B beside Qwen2.5-72B): not a rival
+    of the launch's scored flagship."""
+    from robinet.store.release_rules import family_key
+
+    close = abs((release.date - date).days) <= LAUNCH_GAP_DAYS
+    return close and family_key(release.name) == family_key(name)
 
 
 def flagship_signals(
@@ -123,17 +132,18 @@ def flagship_signals(
     `open_flags` (name -> open) overrides a blank tier (weights on the Hub); `data_end` (the
     index's coverage end) drops signals in its last `MARGIN_DAYS`. `unscored`: the lab's
     notable releases the index lists without a score; when one of them has the previous best's
-    access and falls between the previous best and the new one, or (for a closing signal) is
-    closed and falls between the lab's last closed best and the new one, the comparison is not
-    observed: the unscored model may be the real best (Gemini 1.5 Pro, unscored beside Gemini
-    1.0 Pro, makes neither Gemma 2 27B nor Gemini 2.0 Pro a change of flagship)."""
+    access and falls between the previous best (a smaller size of its launch aside) and the new
+    one, or (for a closing signal) is closed and falls between the lab's last closed best and
+    the new one, the comparison is not observed: the unscored model may be the real best
+    (Gemini 1.5 Pro, unscored beside Gemini 1.0 Pro, makes neither Gemma 2 27B nor Gemini 2.0
+    Pro a change of flagship)."""
     out: list[Alert] = []
     best: tuple[str, dt.date, bool, float, str | None] | None = None
     bests: list[tuple[str, dt.date, bool, float, str | None]] = []
     seen_open = False
     last = None if data_end is None else data_end - dt.timedelta(days=MARGIN_DAYS)
     for name, date, tier, value in sorted(scored, key=lambda s: (s[1], -s[3], s[0])):
-        is_open = _open(tier)
+        is_open = is_open_tier(tier)
         if is_open is None and open_flags is not None:
             is_open = open_flags.get(name)
         if is_open is None:
@@ -144,7 +154,10 @@ def flagship_signals(
             recent = last is not None and date > last
             prev_open = best[2]
             recent = recent or any(
-                u.is_open == prev_open and best[1] <= u.date <= date for u in unscored
+                u.is_open == prev_open
+                and best[1] <= u.date <= date
+                and not _sibling(u, best[0], best[1])
+                for u in unscored
             )
             before = [b for b in bests if b[2] == is_open]
             recent = recent or (
@@ -329,6 +342,7 @@ def family_of(name: str) -> str:
 # sizes of one launch, which often carry different licenses on purpose (Qwen2.5: Apache-2.0
 # for most sizes, the Qwen license for 72B, a research license for 3B).
 LAUNCH_GAP_DAYS = 7
+SAME_EVENT_DAYS = 31  # a detected and a curated event this close are one launch
 
 
 def _launches(releases: Sequence[LabRelease]) -> dict[str, list[list[LabRelease]]]:
@@ -400,91 +414,44 @@ def license_signals(
     return sorted(out, key=lambda a: (a.date, a.signal))
 
 
-def own_gap_indicators(
-    org: str,
-    scored: Iterable[tuple[str, dt.date, str | None, float]],
-    *,
-    threshold: float = 3.0,
-    source: str = "epoch-eci",
-) -> list[Alert]:
-    """The lab's best open vs its own best closed score: a margin that grew or shrank. An
-    indicator of the lab's two tracks, not a decision to close (reported apart)."""
-    out: list[Alert] = []
-    best_open: tuple[str, dt.date, str | None, float] | None = None
-    best_closed: tuple[str, dt.date, str | None, float] | None = None
-    anchor: float | None = None  # the margin at the last signal (or the first measurement)
-    for name, date, tier, value in sorted(scored, key=lambda s: (s[1], s[0])):
-        is_open = _open(tier)
-        if is_open is None:
-            continue
-        if is_open and (best_open is None or value > best_open[3]):
-            best_open = (name, date, tier, value)
-        if not is_open and (best_closed is None or value > best_closed[3]):
-            best_closed = (name, date, tier, value)
-        if best_open is None or best_closed is None:
-            continue
-        margin = best_closed[3] - best_open[3]
-        if anchor is None:
-            anchor = margin
-            continue
-        # Only while the lab's closed models lead: an open model further ahead is no signal.
-        if abs(margin - anchor) >= threshold and max(margin, anchor) > 0:
-            widened = margin > anchor
-            out.append(
-                Alert(
-                    org,
-                    date,
-                    CLOSING if widened else OPENING,
-                    "open_trailing_own_flagship" if widened else "open_catching_own_flagship",
-                    f"best open {best_open[0]} ({best_open[3]:g}) vs own best closed "
-                    f"{best_closed[0]} ({best_closed[3]:g}): margin {margin:+g}, was {anchor:+g}",
-                    (source,),
-                    (
-                        Compared(best_open[0], best_open[1], best_open[2]),
-                        Compared(best_closed[0], best_closed[1], best_closed[2]),
-                    ),
-                    None,
-                    MEDIUM,
-                )
-            )
-            anchor = margin
-    return out
-
-
-own_gap_signals = own_gap_indicators  # the former name
-
-
 def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda a: (a.date, a.organization, a.signal, a.evidence))
 
 
 def merge_alerts(alerts: Iterable[Alert]) -> list[Alert]:
-    """One alert per organization, date, direction and signal: a detected event and a curated
-    one of the same kind on the same day are one event, with both evidences and all sources
-    (detected first, then curated)."""
-    merged: dict[tuple[str, dt.date, str, str], Alert] = {}
+    """One alert per organization, direction, signal and launch: a detected event and a curated
+    one of the same kind within `SAME_EVENT_DAYS` are one event (a detector dates a launch by
+    the release it reads, which may be a repo days after the announcement), with both
+    evidences and all sources, dated by the curated one."""
+    merged: dict[tuple[str, str, str], list[Alert]] = {}
 
-    def curated_last(a: Alert) -> tuple[object, ...]:
-        curated = any(s.startswith("http") for s in a.sources)
-        return (a.date, a.organization, a.signal, curated, a.evidence)
+    def curated(a: Alert) -> bool:
+        return any(s.startswith("http") for s in a.sources)
 
-    for a in sorted(alerts, key=curated_last):
-        key = (a.organization, a.date, a.direction, a.signal)
-        prev = merged.get(key)
-        if prev is None:
-            merged[key] = a
+    rank = {LOW: 0, MEDIUM: 1, HIGH: 2}
+    for a in sorted(alerts, key=lambda a: (a.date, not curated(a), a.evidence)):
+        events = merged.setdefault((a.organization, a.direction, a.signal), [])
+        prev = events[-1] if events else None
+        one_launch = prev is not None and (
+            prev.date == a.date
+            or (curated(a) != curated(prev) and (a.date - prev.date).days <= SAME_EVENT_DAYS)
+        )
+        if prev is None or not one_launch:
+            events.append(a)
             continue
+        first, second = (a, prev) if curated(a) and not curated(prev) else (prev, a)
         evidence = (
-            prev.evidence if a.evidence in prev.evidence else f"{prev.evidence} | {a.evidence}"
+            first.evidence
+            if second.evidence in first.evidence
+            else f"{first.evidence} | {second.evidence}"
         )
-        names = {c.name for c in prev.compared}
-        rank = {LOW: 0, MEDIUM: 1, HIGH: 2}
-        merged[key] = replace(
-            prev,
+        names = {c.name for c in first.compared}
+        events[-1] = replace(
+            first,
             evidence=evidence,
-            sources=split_sources(*prev.sources, *a.sources),
-            compared=(*prev.compared, *(c for c in a.compared if c.name not in names)),
-            window=prev.window or a.window,
-            confidence=max(prev.confidence, a.confidence, key=lambda c: rank.get(c, 0)),
+            sources=split_sources(*first.sources, *second.sources),
+            compared=(*first.compared, *(c for c in second.compared if c.name not in names)),
+            window=first.window or second.window,
+            confidence=max(first.confidence, second.confidence, key=lambda c: rank.get(c, 0)),
         )
-    return sort_alerts(merged.values())
+    return sort_alerts([a for events in merged.values() for a in events])
