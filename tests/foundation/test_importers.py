@@ -79,7 +79,8 @@ def test_notable_row_count_matches_the_csv(real_store: Store) -> None:
         ("gpt-4o", dt.date(2024, 5, 13), ["US"], "api", "openai"),
         ("llama-4-behemoth-preview", dt.date(2025, 4, 5), ["US"], "unreleased", "meta"),
         ("gpt-oss-120b", dt.date(2025, 8, 5), ["US"], "open-unrestricted", "openai"),
-        ("ernie-4-5-300b-a47b", dt.date(2025, 6, 29), ["CN"], "open-unrestricted", "baidu"),
+        # Baidu open-sourced ERNIE 4.5 on 2025-06-30 (the catalog; Epoch AI has 06-29)
+        ("ernie-4-5-300b-a47b", dt.date(2025, 6, 30), ["CN"], "open-unrestricted", "baidu"),
     ],
 )
 def test_landmark_releases(real_store, release, date, countries, tier, org) -> None:

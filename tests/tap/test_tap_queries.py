@@ -79,6 +79,16 @@ def test_mot_lookups_in_one_query_match_each_evaluation_alone(real_store: Store)
         r["slug"] = slug(r["name"])
         r["compact"] = r["slug"].replace("-", "")
 
+    also: dict[str, set[str]] = {}  # release id -> the other names its sources give it
+    for r in real_store.query(
+        "SELECT f.release_id, f.name, f.aliases FROM release_facts f JOIN releases r "
+        "ON r.id = f.release_id WHERE f.source <> 'interconnects'"
+    ):
+        also.setdefault(r["release_id"], set()).update([r["name"], *(r["aliases"] or [])])
+    for r in releases:
+        others = also.get(r["id"], set()) - {r["name"]}
+        r["also"] = {n.lower() for n in others} | {slug(n) for n in others}
+
     def best(rows: list[dict], dated: bool = True) -> str | None:
         """Most sources first, then (when `dated`) the oldest, undated last, then the id."""
 
@@ -114,6 +124,8 @@ def test_mot_lookups_in_one_query_match_each_evaluation_alone(real_store: Store)
                 ]
                 if keyed:
                     return "release", best(keyed)
+            if other := [r for r in releases if text in r["also"] or key in r["also"]]:
+                return "release", best(other)
             if text in repo_names:
                 return "repo", {text}
         compact = slug(name).replace("-", "")

@@ -321,8 +321,10 @@ def organization_releases(store: Store, org: str) -> list[ReleaseEvidence]:
 
 # Lookups -> at most one release or Hub repo each. Ways: 1 the text as a release's id, Hub id
 # or name (case aside); 2 the text's slug as an id, an id's prefix before '--', or a release
-# name's slug; 3 the text as the Hub id of a repo that is no release's primary one (a repo of
-# `release_facts`, or one of a release's Hub repos); 4 the name's slug without dashes as a
+# name's slug; 2.5 the text, or its slug, as another name a source gives a release (Epoch AI's
+# 'GPT-4' for the release named 'GPT-4 (Mar 2023)', a catalog alias); 3 the text as the Hub id
+# of a repo that is no release's primary one (a repo of `release_facts`, or one of a release's
+# Hub repos); 4 the name's slug without dashes as a
 # release name's; 5 the text as a repo's name, or its slug as a repo name's slug; 6 the name's
 # slug without dashes as a repo name's. The most-sourced release (the repo with most source
 # rows) wins, then (ways 1 and 2) the oldest, then the first id.
@@ -337,6 +339,16 @@ WITH lookups AS (
     SELECT id, name, date, sources, lower(id) AS lower_id, lower(hf_id) AS lower_hf_id,
            lower(name) AS lower_name, name_slug(name) AS slug
     FROM releases
+), also_named AS (
+    SELECT DISTINCT r.id, r.sources, r.date, lower(n.name) AS lower_name, name_slug(n.name) AS slug
+    FROM (
+        SELECT release_id, name FROM release_facts
+        WHERE release_id IS NOT NULL AND source <> 'interconnects'
+        UNION ALL
+        SELECT release_id, unnest(aliases) FROM release_facts
+        WHERE release_id IS NOT NULL AND aliases IS NOT NULL
+    ) n JOIN releases r ON r.id = n.release_id
+    WHERE n.name <> r.name
 ), repo_rows AS (
     SELECT hf_id AS hub_id, name FROM release_facts WHERE hf_id IS NOT NULL
     UNION ALL
@@ -357,6 +369,9 @@ WITH lookups AS (
     SELECT k.key, 2, 'release', r.id, NULL, len(r.sources), r.date FROM keyed k JOIN named r
         ON k.text_slug <> '' AND (r.id = k.text_slug OR starts_with(r.id, k.text_slug || '--')
                                   OR r.slug = k.text_slug)
+    UNION ALL
+    SELECT k.key, 2.5, 'release', r.id, NULL, len(r.sources), r.date FROM keyed k
+    JOIN also_named r ON k.text = r.lower_name OR (k.text_slug <> '' AND r.slug = k.text_slug)
     UNION ALL
     SELECT k.key, 3, 'repo', p.hf, p.hub_id, p.n_rows, NULL FROM keyed k JOIN repos p
         ON k.text = p.hf
