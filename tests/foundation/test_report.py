@@ -32,6 +32,22 @@ def test_releases_by_region_and_tier_sum_to_the_store(
     )
 
 
+def test_releases_section_says_how_many_hub_repos_have_no_release_or_date(
+    real_store: Store, built_report: BuiltReport
+) -> None:
+    def count(where: str) -> int:
+        return real_store.scalar(
+            "SELECT count(*) FROM release_facts f LEFT JOIN releases r ON r.id = f.release_id "
+            f"WHERE f.source = 'interconnects' AND {where}"
+        )
+
+    repos, loose, undated = count("true"), count("f.release_id IS NULL"), count("r.date IS NULL")
+    text = built_report.section("releases_by_region_and_tier").description
+    assert f"{loose:,} of the Hub repos Interconnects lists match no release" in text
+    assert f"{undated:,} have no date" in text
+    assert 0 < loose <= undated < repos
+
+
 def test_open_share_is_open_over_notable(real_store: Store, built_report: BuiltReport) -> None:
     section = built_report.section("open_share_of_notable")
     for row in section.rows:

@@ -96,6 +96,14 @@ def releases_by_region_and_tier(store: Store) -> Section:
     )
     fig.update_xaxes(title_text="half-year")
     totals = {g: sum(r["releases"] for r in rows if r["access"] == g) for g in GROUPS}
+    hub = next((s for s in list_sources(store) if s.name == "interconnects"), None)
+    repos = (
+        f" {hub.rows_without_release:,} of the Hub repos Interconnects lists match no "
+        "release and count as Hub models of their organization (robinet orgs), and "
+        f"{hub.rows_undated:,} have no date."
+        if hub and hub.rows_imported
+        else ""
+    )
     return Section(
         key="releases_by_region_and_tier",
         title="Releases per half-year, by region and access tier",
@@ -104,9 +112,10 @@ def releases_by_region_and_tier(store: Store) -> Section:
             "half-year and grouped as open-weight (open-unrestricted, open-restricted, "
             "open-noncommercial), api/hosted, or unreleased. Region is the releasing "
             "organization's (EU means Europe). Sources: Epoch AI model tables and "
-            f"Capabilities Index. {excluded} releases without a date or tier are left out "
-            "(mostly Hub models listed by Interconnects, whose terms and dates the sources "
-            "do not give). Shaded: half-years after "
+            "Capabilities Index, robinet's curated catalog, Interconnects' Hub repos. "
+            f"{excluded} releases without a date or tier are left out (mostly Hub models "
+            f"listed by Interconnects, whose terms and dates the sources do not give).{repos} "
+            "Shaded: half-years after "
             f"{release_coverage(store).covered_until}, which some release sources cover only "
             "in part: their low counts are the sources' end, not a collapse."
         ),
