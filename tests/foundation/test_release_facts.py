@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,22 @@ def test_sync_epoch_online_fails_fast_naming_the_url(tmp_path: Path, monkeypatch
     result = runner.invoke(app, ["sync", "epoch", "--db", str(tmp_path / "o.duckdb")])
     assert result.exit_code == 3
     assert url in result.output
+
+
+def test_docs_quote_the_measured_catalog_and_release_counts(real_store: Store) -> None:
+    docs = " ".join(
+        (Path(__file__).resolve().parents[2] / "docs" / "landscape.md").read_text().split()
+    )
+    entries = _entries()
+    per_lab = Counter(entry["organization"] for entry in entries)
+    assert f"holds {len(entries)} releases of {len(per_lab)} labs" in docs
+    assert f"DeepSeek {per_lab['deepseek']}, Alibaba {per_lab['alibaba']}" in docs
+    counts = real_store.query(
+        "SELECT count(*) AS n,"
+        " count(*) FILTER (WHERE date IS NOT NULL AND tier IS NOT NULL) AS both,"
+        " count(*) FILTER (WHERE 'catalog' = ANY(sources) AND len(sources) > 1) AS joined,"
+        " count(*) FILTER (WHERE sources = ['catalog']) AS alone FROM releases"
+    )[0]
+    assert f"{counts['n']:,} releases, {counts['both']:,} with both a date and a tier" in docs
+    assert f"{counts['joined']} entries joined releases" in docs
+    assert f"{counts['alone']} are known to the catalog alone" in docs

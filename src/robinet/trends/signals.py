@@ -112,6 +112,7 @@ def is_open_tier(tier: str | None) -> bool | None:
 def _sibling(release: LabRelease, name: str, date: dt.date) -> bool:
     """A smaller size of `name` from its launch (Qwen2.5-32B beside Qwen2.5-72B): not a rival
     of the launch's scored flagship."""
+    # The merge's family rule, imported here: the robinet.store package loads DuckDB.
     from robinet.store.release_rules import family_key
 
     close = abs((release.date - date).days) <= LAUNCH_GAP_DAYS
